@@ -1,0 +1,21 @@
+// swift-tools-version:6.0
+// No package dependencies, by design: the core must embed anywhere (see DEVELOPERS.md).
+import PackageDescription
+
+let package = Package(
+    name: "ToolHiveOperatorBrain",
+    products: [
+        .library(name: "ReconcileCore", targets: ["ReconcileCore"]),
+        .library(name: "KubeAdapter", targets: ["KubeAdapter"]),
+        .executable(name: "operatorctl", targets: ["operatorctl"]),
+    ],
+    targets: [
+        .target(name: "ReconcileCore"),
+        .target(name: "KubeAdapter", dependencies: ["ReconcileCore"]),
+        .executableTarget(name: "operatorctl", dependencies: ["ReconcileCore", "KubeAdapter"]),
+        .testTarget(name: "ReconcileCoreTests", dependencies: ["ReconcileCore"]),
+        .testTarget(name: "KubeAdapterTests", dependencies: ["KubeAdapter", "ReconcileCore"]),
+        .testTarget(name: "OperatorctlTests", dependencies: ["operatorctl", "ReconcileCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,230 @@
+/// Where an object was read from, for messages that point at a file.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public var path: String
+    public var position: SourcePosition
+    public init(path: String, position: SourcePosition) {
+        self.path = path
+        self.position = position
+    }
+    public var description: String { "\(path):\(position.line):\(position.column)" }
+}
+
+/// All observed objects, indexed for the lookups the controllers make: by key, by kind and
+/// namespace, by label, by controlling owner, and by the reference fields the real operator
+/// registers field indexes for (`spec.groupRef`, `spec.toolConfigRef`, ...).
+///
+/// Built in one pass; the live adapter keeps it current with `upsert`/`remove`, so the core reads
+/// the same type offline and live.
+public struct Snapshot: Sendable {
+    public private(set) var objects: [ObjectKey: KubeObject] = [:]
+    /// kind → namespace → names
+    private var byKind: [GroupKind: [String: Set<String>]] = [:]
+    /// kind + namespace + "key=value" → names
+    private var byLabel: [LabelSlot: Set<String>] = [:]
+    /// owner uid → keys of the objects it owns
+    private var byOwner: [String: Set<ObjectKey>] = [:]
+    /// field index + namespace + value → names
+    private var byField: [FieldSlot: Set<String>] = [:]
+    /// Where each object came from, when it was read from a file.
+    public var origins: [ObjectKey: SourceLocation] = [:]
+
+    private struct LabelSlot: Hashable, Sendable {
+        var kind: GroupKind
+        var namespace: String
+        var label: String
+        var value: String
+    }
+    private struct FieldSlot: Hashable, Sendable {
+        var index: String
+        var kind: GroupKind
+        var namespace: String
+        var value: String
+    }
+
+    public init() {}
+    public init<S: Sequence>(_ objects: S) where S.Element == KubeObject {
+        for o in objects { upsert(o) }
+    }
+
+    public var count: Int { objects.count }
+    public var allObjects: [KubeObject] { objects.keys.sorted().compactMap { objects[$0] } }
+
+    public func get(_ key: ObjectKey) -> KubeObject? { objects[key] }
+    public func get(_ kind: GroupKind, namespace: String, name: String) -> KubeObject? {
+        objects[ObjectKey(kind, namespace: namespace, name: name)]
+    }
+
+    /// Objects of a kind, in one namespace or (nil) all, sorted by namespace then name.
+    public func list(_ kind: GroupKind, namespace: String? = nil) -> [KubeObject] {
+        guard let spaces = byKind[kind] else { return [] }
+        if let namespace {
+            return (spaces[namespace] ?? []).sorted().compactMap { objects[ObjectKey(kind, namespace: namespace, name: $0)] }
+        }
+        var out: [KubeObject] = []
+        for ns in spaces.keys.sorted() {
+            for name in (spaces[ns] ?? []).sorted() {
+                if let o = objects[ObjectKey(kind, namespace: ns, name: name)] { out.append(o) }
+            }
+        }
+        return out
+    }
+
+    /// Keys of every object of a kind, sorted.
+    public func keys(_ kind: GroupKind) -> [ObjectKey] {
+        guard let spaces = byKind[kind] else { return [] }
+        return spaces.flatMap { ns, names in names.map { ObjectKey(kind, namespace: ns, name: $0) } }.sorted()
+    }
+
+    /// Objects of a kind in a namespace whose labels contain every pair of `selector`, sorted by name.
+    public func list(_ kind: GroupKind, namespace: String, matching selector: [String: String]) -> [KubeObject] {
+        if selector.isEmpty { return list(kind, namespace: namespace) }
+        var result: Set<String>? = nil
+        for (k, v) in selector.sorted(by: { $0.key < $1.key }) {
+            let names = byLabel[LabelSlot(kind: kind, namespace: namespace, label: k, value: v)] ?? []
+            result = result.map { $0.intersection(names) } ?? names
+            if result?.isEmpty == true { return [] }
+        }
+        return (result ?? []).sorted().compactMap { objects[ObjectKey(kind, namespace: namespace, name: $0)] }
+    }
+
+    /// Objects whose ownerReferences include this uid, sorted by key.
+    public func owned(by uid: String) -> [KubeObject] {
+        guard !uid.isEmpty else { return [] }
+        return (byOwner[uid] ?? []).sorted().compactMap { objects[$0] }
+    }
+
+    /// Objects of the index's kinds in a namespace whose indexed field equals `value`, sorted by kind then name.
+    public func lookup(_ index: FieldIndex, namespace: String, value: String) -> [KubeObject] {
+        var out: [KubeObject] = []
+        for kind in index.kinds {
+            let names = byField[FieldSlot(index: index.name, kind: kind, namespace: namespace, value: value)] ?? []
+            for name in names.sorted() {
+                if let o = objects[ObjectKey(kind, namespace: namespace, name: name)] { out.append(o) }
+            }
+        }
+        return out
+    }
+
+    // MARK: changes
+
+    /// Inserts or replaces an object, keeping every index in step.
+    public mutating func upsert(_ object: KubeObject) {
+        let key = object.key
+        if objects[key] != nil { remove(key) }
+        objects[key] = object
+        byKind[key.groupKind, default: [:]][key.namespace, default: []].insert(key.name)
+        for (k, v) in object.labels {
+            byLabel[LabelSlot(kind: key.groupKind, namespace: key.namespace, label: k, value: v), default: []].insert(key.name)
+        }
+        for ref in object.ownerReferences where !ref.uid.isEmpty {
+            byOwner[ref.uid, default: []].insert(key)
+        }
+        for index in FieldIndex.all where index.kinds.contains(key.groupKind) {
+            for value in index.extract(object) where !value.isEmpty {
+                byField[FieldSlot(index: index.name, kind: key.groupKind, namespace: key.namespace, value: value), default: []].insert(key.name)
+            }
+        }
+    }
+
+    @discardableResult
+    public mutating func remove(_ key: ObjectKey) -> KubeObject? {
+        guard let old = objects.removeValue(forKey: key) else { return nil }
+        byKind[key.groupKind]?[key.namespace]?.remove(key.name)
+        if byKind[key.groupKind]?[key.namespace]?.isEmpty == true { byKind[key.groupKind]?[key.namespace] = nil }
+        for (k, v) in old.labels {
+            let slot = LabelSlot(kind: key.groupKind, namespace: key.namespace, label: k, value: v)
+            byLabel[slot]?.remove(key.name)
+            if byLabel[slot]?.isEmpty == true { byLabel[slot] = nil }
+        }
+        for ref in old.ownerReferences where !ref.uid.isEmpty {
+            byOwner[ref.uid]?.remove(key)
+            if byOwner[ref.uid]?.isEmpty == true { byOwner[ref.uid] = nil }
+        }
+        for index in FieldIndex.all where index.kinds.contains(key.groupKind) {
+            for value in index.extract(old) where !value.isEmpty {
+                let slot = FieldSlot(index: index.name, kind: key.groupKind, namespace: key.namespace, value: value)
+                byField[slot]?.remove(key.name)
+                if byField[slot]?.isEmpty == true { byField[slot] = nil }
+            }
+        }
+        origins[key] = nil
+        return old
+    }
+}
+
+/// A field index, like the ones the Go operator registers with its manager: which kinds it covers
+/// and how to read the indexed values from an object. All indexes live in `FieldIndex.all`.
+public struct FieldIndex: Sendable {
+    public var name: String
+    public var kinds: [GroupKind]
+    public var extract: @Sendable (KubeObject) -> [String]
+
+    public init(name: String, kinds: [GroupKind], extract: @escaping @Sendable (KubeObject) -> [String]) {
+        self.name = name
+        self.kinds = kinds
+        self.extract = extract
+    }
+
+    /// `spec.groupRef` of the group's member kinds (MCPServer, MCPRemoteProxy, MCPServerEntry) and
+    /// of VirtualMCPServer (which reads `spec.groupRef.name`, or APRIL's `spec.config.groupRef`).
+    public static let groupRef = FieldIndex(
+        name: "spec.groupRef",
+        kinds: [Kinds.mcpServer, Kinds.mcpRemoteProxy, Kinds.mcpServerEntry, Kinds.virtualMCPServer]
+    ) { o in
+        GroupRef.name(in: o).map { [$0] } ?? []
+    }
+
+    /// `spec.toolConfigRef.name` of MCPServers, and every `spec.config.aggregation.tools[].toolConfigRef.name` of vMCPs.
+    public static let toolConfigRef = FieldIndex(name: "toolConfigRef", kinds: [Kinds.mcpServer, Kinds.virtualMCPServer]) { o in
+        var out: [String] = []
+        if let n = o.spec[path: "toolConfigRef.name"]?.stringValue { out.append(n) }
+        for t in o.spec[path: "config.aggregation.tools"]?.arrayValue ?? [] {
+            if let n = t[path: "toolConfigRef.name"]?.stringValue { out.append(n) }
+        }
+        return out
+    }
+
+    /// MCPExternalAuthConfig references: a workload's `externalAuthConfigRef`/`authServerRef`, a
+    /// vMCP's `outgoingAuth.default` and `outgoingAuth.backends[*]`.
+    public static let externalAuthConfigRef = FieldIndex(
+        name: "externalAuthConfigRef",
+        kinds: [Kinds.mcpServer, Kinds.mcpRemoteProxy, Kinds.mcpServerEntry, Kinds.virtualMCPServer]
+    ) { o in
+        var out: [String] = []
+        if let n = o.spec[path: "externalAuthConfigRef.name"]?.stringValue { out.append(n) }
+        if let n = o.spec[path: "authServerRef.name"]?.stringValue, (o.spec[path: "authServerRef.kind"]?.stringValue ?? "MCPExternalAuthConfig") == "MCPExternalAuthConfig" {
+            out.append(n)
+        }
+        if let n = o.spec[path: "outgoingAuth.default.externalAuthConfigRef.name"]?.stringValue { out.append(n) }
+        for (_, b) in o.spec[path: "outgoingAuth.backends"]?.objectValue ?? OrderedMap() {
+            if let n = b[path: "externalAuthConfigRef.name"]?.stringValue { out.append(n) }
+        }
+        return out
+    }
+
+    /// `spec.config.compositeToolRefs[].name` of vMCPs.
+    public static let compositeToolRef = FieldIndex(name: "compositeToolRef", kinds: [Kinds.virtualMCPServer]) { o in
+        (o.spec[path: "config.compositeToolRefs"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+    }
+
+    public static let all: [FieldIndex] = [groupRef, toolConfigRef, externalAuthConfigRef, compositeToolRef]
+}
+
+/// `groupRef` in both shapes: the old bare string (APRIL) and `{name: ...}` (LATEST); for
+/// VirtualMCPServer also APRIL's `spec.config.groupRef`.
+public enum GroupRef {
+    public static func name(in object: KubeObject) -> String? {
+        if let n = name(from: object.spec["groupRef"]) { return n }
+        if object.groupKind == Kinds.virtualMCPServer { return name(from: object.spec[path: "config.groupRef"]) }
+        return nil
+    }
+    public static func name(from value: Value?) -> String? {
+        switch value {
+        case .string(let s)?: return s.isEmpty ? nil : s
+        case .object(let m)?:
+            guard let s = m["name"]?.stringValue, !s.isEmpty else { return nil }
+            return s
+        default: return nil
+        }
+    }
+}

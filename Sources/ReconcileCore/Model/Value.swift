@@ -1,0 +1,262 @@
+/// The one tree every Kubernetes object, YAML document and JSON document is read into.
+///
+/// Maps keep the order they were read in (so output reads like input), but two maps with the
+/// same entries in another order are equal: Kubernetes gives key order no meaning.
+public enum Value: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    case string(String)
+    case array([Value])
+    case object(OrderedMap)
+
+    /// A short word for error messages: "expected a string, got a list".
+    public var typeName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .int: return "an integer"
+        case .double: return "a number"
+        case .string: return "a string"
+        case .array: return "a list"
+        case .object: return "a map"
+        }
+    }
+
+    public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
+    public var boolValue: Bool? { if case .bool(let b) = self { return b }; return nil }
+    public var intValue: Int64? {
+        switch self {
+        case .int(let i): return i
+        case .double(let d) where d.rounded() == d && abs(d) < 9.2e18: return Int64(d)
+        default: return nil
+        }
+    }
+    public var doubleValue: Double? {
+        switch self {
+        case .int(let i): return Double(i)
+        case .double(let d): return d
+        default: return nil
+        }
+    }
+    public var arrayValue: [Value]? { if case .array(let a) = self { return a }; return nil }
+    public var objectValue: OrderedMap? { if case .object(let o) = self { return o }; return nil }
+    public var isNull: Bool { if case .null = self { return true }; return false }
+
+    /// Member of a map; nil for anything else or a missing key.
+    public subscript(key: String) -> Value? {
+        get { objectValue?[key] }
+    }
+
+    /// Follows a dotted path of map keys ("spec.groupRef.name").
+    public subscript(path path: String) -> Value? {
+        var current: Value? = self
+        for part in path.split(separator: ".", omittingEmptySubsequences: false) {
+            current = current?[String(part)]
+            if current == nil { return nil }
+        }
+        return current
+    }
+
+    /// Sets a value at a dotted path of map keys, creating maps on the way; a non-map on the way
+    /// is replaced by a map.
+    public mutating func set(path: [String], to newValue: Value) {
+        guard let first = path.first else { self = newValue; return }
+        var map = objectValue ?? OrderedMap()
+        var child = map[first] ?? .null
+        child.set(path: Array(path.dropFirst()), to: newValue)
+        map[first] = child
+        self = .object(map)
+    }
+
+    /// Removes the value at a dotted path of map keys, if present.
+    public mutating func remove(path: [String]) {
+        guard let first = path.first, var map = objectValue else { return }
+        if path.count == 1 {
+            map[first] = nil
+        } else if var child = map[first] {
+            child.remove(path: Array(path.dropFirst()))
+            map[first] = child
+        }
+        self = .object(map)
+    }
+
+    /// True when every field of `self` is present with an equal value in `other`, recursively for
+    /// maps, element by element for lists of equal length. This is how we decide an owned object is
+    /// already right: the API server and other actors may add fields (defaults, clusterIP, an
+    /// autoscaler's replicas), and those must not be seen as drift.
+    public func isSubset(of other: Value) -> Bool {
+        switch (self, other) {
+        case (.object(let a), .object(let b)):
+            for (k, v) in a {
+                guard let ov = b[k] else {
+                    // An explicit null or an empty map/list we ask for equals an absent one.
+                    if v.isEmptyish { continue }
+                    return false
+                }
+                if !v.isSubset(of: ov) { return false }
+            }
+            return true
+        case (.array(let a), .array(let b)):
+            guard a.count == b.count else { return false }
+            for i in a.indices where !a[i].isSubset(of: b[i]) { return false }
+            return true
+        case (.int, .double), (.double, .int), (.double, .double):
+            return doubleValue == other.doubleValue
+        default:
+            return self == other || (isEmptyish && other.isEmptyish)
+        }
+    }
+
+    /// Null, an empty map or an empty list: the API server drops these, so they count as absent.
+    public var isEmptyish: Bool {
+        switch self {
+        case .null: return true
+        case .array(let a): return a.isEmpty
+        case .object(let o): return o.isEmpty
+        default: return false
+        }
+    }
+}
+
+extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral, ExpressibleByFloatLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int64) { self = .int(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: Value...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, Value)...) {
+        var map = OrderedMap()
+        for (k, v) in elements { map[k] = v }
+        self = .object(map)
+    }
+    public init(nilLiteral: ()) { self = .null }
+    public init(floatLiteral value: Double) { self = .double(value) }
+}
+
+extension Value {
+    /// Builds a string list value.
+    public static func strings(_ items: [String]) -> Value { .array(items.map { .string($0) }) }
+    /// Builds a string-to-string map value, keys sorted so output is stable whatever the input order.
+    public static func stringMap(_ map: [String: String]) -> Value {
+        var m = OrderedMap()
+        for k in map.keys.sorted() { m[k] = .string(map[k] ?? "") }
+        return .object(m)
+    }
+    /// Reads a string-to-string map (labels, annotations); non-string values are skipped.
+    public var stringMapValue: [String: String] {
+        var out: [String: String] = [:]
+        for (k, v) in objectValue ?? OrderedMap() {
+            if let s = v.stringValue { out[k] = s }
+        }
+        return out
+    }
+}
+
+/// An insertion-ordered string-keyed map with value semantics.
+///
+/// Small maps (almost every map in a manifest) are searched linearly, which beats hashing; a
+/// dictionary index is kept only for large ones.
+public struct OrderedMap: Sendable, Sequence {
+    public private(set) var keys: [String] = []
+    public private(set) var values: [Value] = []
+    private var index: [String: Int]? = nil
+    private static let indexThreshold = 12
+
+    public init() {}
+    public init(_ pairs: [(String, Value)]) {
+        keys.reserveCapacity(pairs.count)
+        values.reserveCapacity(pairs.count)
+        for (k, v) in pairs { self[k] = v }
+    }
+
+    public var count: Int { keys.count }
+    public var isEmpty: Bool { keys.isEmpty }
+
+    public func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        for i in keys.indices where keys[i] == key { return i }
+        return nil
+    }
+
+    public func contains(_ key: String) -> Bool { position(of: key) != nil }
+
+    public subscript(key: String) -> Value? {
+        get { position(of: key).map { values[$0] } }
+        set {
+            if let i = position(of: key) {
+                if let newValue {
+                    values[i] = newValue
+                } else {
+                    keys.remove(at: i)
+                    values.remove(at: i)
+                    rebuildIndex()
+                }
+            } else if let newValue {
+                keys.append(key)
+                values.append(newValue)
+                if index != nil {
+                    index?[key] = keys.count - 1
+                } else if keys.count > Self.indexThreshold {
+                    rebuildIndex()
+                }
+            }
+        }
+    }
+
+    /// Inserts or replaces; returns false when the key was already present (for duplicate-key checks).
+    @discardableResult
+    public mutating func insertNew(_ key: String, _ value: Value) -> Bool {
+        if contains(key) { return false }
+        self[key] = value
+        return true
+    }
+
+    private mutating func rebuildIndex() {
+        if keys.count > Self.indexThreshold {
+            var idx = [String: Int](minimumCapacity: keys.count)
+            for (i, k) in keys.enumerated() { idx[k] = i }
+            index = idx
+        } else {
+            index = nil
+        }
+    }
+
+    /// A copy with keys in byte order: for stable JSON output and hashing.
+    public func sortedByKey() -> OrderedMap {
+        let order = keys.indices.sorted { keys[$0].utf8.lexicographicallyPrecedes(keys[$1].utf8) }
+        var m = OrderedMap()
+        m.keys.reserveCapacity(count)
+        m.values.reserveCapacity(count)
+        for i in order { m.keys.append(keys[i]); m.values.append(values[i]) }
+        m.rebuildIndex()
+        return m
+    }
+
+    public func makeIterator() -> AnyIterator<(key: String, value: Value)> {
+        var i = 0
+        let keys = self.keys
+        let values = self.values
+        return AnyIterator {
+            guard i < keys.count else { return nil }
+            defer { i += 1 }
+            return (keys[i], values[i])
+        }
+    }
+}
+
+extension OrderedMap: Hashable {
+    /// Order-insensitive: same keys with equal values.
+    public static func == (lhs: OrderedMap, rhs: OrderedMap) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        for i in lhs.keys.indices {
+            guard let other = rhs[lhs.keys[i]], other == lhs.values[i] else { return false }
+        }
+        return true
+    }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(count)
+    }
+}

@@ -1,0 +1,4 @@
+import Foundation
+import ReconcileCore
+
+exit(CLI.run(arguments: Array(CommandLine.arguments.dropFirst())))
