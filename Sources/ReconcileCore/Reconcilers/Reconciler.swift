@@ -39,8 +39,6 @@ public struct ControllerSet: Sendable {
     public var reconcilers: [any Reconciler]
     public init(_ reconcilers: [any Reconciler]) { self.reconcilers = reconcilers }
 
-    /// Every controller this project implements.
-    public static let all = ControllerSet([])
 
     public func reconciler(named name: String) -> (any Reconciler)? { reconcilers.first { $0.name == name } }
     public func reconciler(for kind: GroupKind) -> (any Reconciler)? { reconcilers.first { $0.primaryKind == kind } }
