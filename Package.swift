@@ -11,7 +11,10 @@ let package = Package(
     ],
     targets: [
         .target(name: "ReconcileCore"),
-        .target(name: "KubeAdapter", dependencies: ["ReconcileCore"]),
+        // TLS with custom CAs and client certificates through the system libcurl, loaded at run
+        // time (see docs/adapter.md): URLSession on Linux can do neither.
+        .target(name: "CCurlShim"),
+        .target(name: "KubeAdapter", dependencies: ["ReconcileCore", "CCurlShim"]),
         .executableTarget(name: "operatorctl", dependencies: ["ReconcileCore", "KubeAdapter"]),
         .testTarget(name: "ReconcileCoreTests", dependencies: ["ReconcileCore"]),
         .testTarget(name: "KubeAdapterTests", dependencies: ["KubeAdapter", "ReconcileCore"]),
