@@ -62,7 +62,7 @@ public final class InMemoryStore: SandboxStore, @unchecked Sendable {
             }
             guard !o.name.isEmpty else { return .failure(.invalid("metadata.name: Required value: name or generateName is required")) }
             if objects[o.key] != nil { return .failure(.alreadyExists(o.key)) }
-            if hasStatusSubresource(o) { o.status = .null }
+            if hasStatusSubresource(o) { o.root["status"] = Value?.none }
             o.setMeta("deletionTimestamp", nil)
             o.setMeta("uid", nil)
             o.setMeta("creationTimestamp", nil)
@@ -85,10 +85,10 @@ public final class InMemoryStore: SandboxStore, @unchecked Sendable {
             switch subresource {
             case .status:
                 next = existing
-                next.status = object.status
+                next.root["status"] = object.root["status"]
             case .main:
                 next = object
-                if hasStatusSubresource(existing) { next.status = existing.status }
+                if hasStatusSubresource(existing) { next.root["status"] = existing.root["status"] }
                 for field in ["uid", "creationTimestamp", "deletionTimestamp", "generation"] {
                     next.setMeta(field, existing.metadata[field])
                 }
