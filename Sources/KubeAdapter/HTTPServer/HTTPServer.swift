@@ -29,8 +29,13 @@ public final class HTTPServer: @unchecked Sendable {
     /// How long an idle keep-alive connection is kept.
     public var idleTimeoutSeconds = 120
 
-    public init(host: String = "127.0.0.1", port: UInt16, handler: @escaping Handler) {
+    private let allowNonLoopback: Bool
+
+    /// `allowNonLoopback` is for the in-cluster probe endpoint only (kubelet probes the pod IP);
+    /// everything else, tests included, stays on loopback.
+    public init(host: String = "127.0.0.1", port: UInt16, allowNonLoopback: Bool = false, handler: @escaping Handler) {
         self.host = host
+        self.allowNonLoopback = allowNonLoopback
         self.requestedPort = port
         self.handler = handler
     }
@@ -39,7 +44,7 @@ public final class HTTPServer: @unchecked Sendable {
     public var port: UInt16 { lock.withLock { boundPort } }
 
     public func start() throws(HTTPServerError) {
-        guard host.hasPrefix("127.") else { throw HTTPServerError("\(host): only loopback addresses (127.0.0.0/8) may be served") }
+        guard host.hasPrefix("127.") || allowNonLoopback else { throw HTTPServerError("\(host): only loopback addresses (127.0.0.0/8) may be served") }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = requestedPort.bigEndian

@@ -6,7 +6,7 @@ import ReconcileCore
 public final class SandboxServer: Sendable {
     public let store: any SandboxStore
     private let server: HTTPServer
-    private let stopping = StopFlag()
+    private let stopping = Flag()
 
     /// - Parameters:
     ///   - port: the loopback port (0 picks a free one; read `port` after `start()`).
@@ -37,12 +37,4 @@ public final class SandboxServer: Sendable {
         stopping.set()
         server.stop()
     }
-}
-
-/// A one-way flag shared between threads.
-final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
 }
