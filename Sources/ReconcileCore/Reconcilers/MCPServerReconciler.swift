@@ -153,6 +153,14 @@ public struct MCPServerReconciler: Reconciler {
             }
         }
 
+        // A stamp written earlier stays in the template: dropping it from the apply would remove it
+        // (server-side apply) and roll the pods once more for nothing.
+        if stamps[MCPServer.restartedAtAnnotation] == nil,
+            let live = deployment?[path: "spec.template.metadata.annotations"]?[MCPServer.restartedAtAnnotation]?.stringValue
+        {
+            stamps[MCPServer.restartedAtAnnotation] = live
+        }
+
         // 16, 17, 20. The proxy Deployment.
         let patch = PodTemplatePatch.build(
             template: spec.podTemplateSpec, serviceAccount: spec.serviceAccount ?? Naming.serverServiceAccount(server.name), secrets: spec.secrets)

@@ -520,7 +520,8 @@ import Testing
         #expect(bounced.requeueAfterSeconds == 10)
         live.spec = ["template": ["metadata": ["annotations": ["mcpserver.toolhive.stacklok.dev/restarted-at": "2025-12-31T23:59:00Z"]]]]
         let recent = run([T.server(), live])
-        #expect(recent.applied("Deployment", "fetch")?[path: "spec.template.metadata.annotations"]?["mcpserver.toolhive.stacklok.dev/restarted-at"] == nil)
+        // The recent stamp is kept as it is, not renewed.
+        #expect(recent.applied("Deployment", "fetch")?[path: "spec.template.metadata.annotations"]?["mcpserver.toolhive.stacklok.dev/restarted-at"] == "2025-12-31T23:59:00Z")
     }
 
     @Test func restartRequests() throws {
@@ -607,5 +608,14 @@ struct SplitMix: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+extension MCPServerReconcilerTests {
+    @Test func anEarlierRestartStampIsCarriedSoAnApplyNeverDropsIt() {
+        var live = T.object("apps/v1", "Deployment", "fetch")
+        live.spec = ["template": ["metadata": ["annotations": ["mcpserver.toolhive.stacklok.dev/restarted-at": "2025-12-01T00:00:00Z"]]]]
+        let result = run([T.server(), live, T.statefulSet()])
+        #expect(result.applied("Deployment", "fetch")?[path: "spec.template.metadata.annotations"]?["mcpserver.toolhive.stacklok.dev/restarted-at"] == "2025-12-01T00:00:00Z")
     }
 }
