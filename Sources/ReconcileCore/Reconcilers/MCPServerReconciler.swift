@@ -88,7 +88,7 @@ public struct MCPServerReconciler: Reconciler {
         // 8. PodTemplateSpec: an undecodable one is terminal until the spec changes.
         if let template = spec.podTemplateSpec {
             do {
-                try PodTemplatePatch.validate(template)
+                try K8sPodPatch.validate(template)
                 status.conditions.set(ConditionType.podTemplateValid, .true, reason: ConditionReason.validPodTemplateSpec, message: "PodTemplateSpec is valid", observedGeneration: generation, now: now)
             } catch {
                 let err = error.description
@@ -162,10 +162,10 @@ public struct MCPServerReconciler: Reconciler {
         }
 
         // 16, 17, 20. The proxy Deployment.
-        let patch = PodTemplatePatch.build(
+        let patch = K8sPodPatch.build(
             template: spec.podTemplateSpec, serviceAccount: spec.serviceAccount ?? Naming.serverServiceAccount(server.name), secrets: spec.secrets)
         var desired = ProxyDeploymentBuilder.deployment(
-            server, runConfigChecksum: checksum, podPatch: patch.map(PodTemplatePatch.serialize), extraPodAnnotations: stamps, env: env)
+            server, runConfigChecksum: checksum, podPatch: patch.map(K8sPodPatch.serialize), extraPodAnnotations: stamps, env: env)
         if spec.transport == "stdio", spec.replicas == nil, let live = deployment?[path: "spec.replicas"]?.intValue, live > 1 {
             var deploymentSpec = desired.spec
             deploymentSpec.set(path: ["replicas"], to: 1)  // the stdio cap also clamps a manual scale-up

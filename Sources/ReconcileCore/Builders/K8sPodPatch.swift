@@ -1,7 +1,7 @@
 /// The `--k8s-pod-patch` argument of the proxy runner (spec A §2.4.3): the user's
 /// `podTemplateSpec`, plus the MCP server pod's service account and the secret env vars on the
 /// `mcp` container. The runner applies it to its StatefulSet's pod template.
-public enum PodTemplatePatch {
+public enum K8sPodPatch {
     /// The container the secrets go to (`mcp`; the vMCP controller uses `vmcp`).
     public static let mcpContainer = "mcp"
 
