@@ -1,3 +1,4 @@
+import Testing
 @testable import ReconcileCore
 
 /// Builders for the objects the MCPServer and MCPGroup tests put in snapshots, and a tiny stand-in
@@ -60,7 +61,32 @@ enum MCPTestObjects {
     }
 
     static func env() -> OperatorEnvironment { OperatorEnvironment() }
+
+    /// The same objects in five seeded shuffles must give the very same result.
+    static func expectOrderIndependent(_ objects: [KubeObject], seed: UInt64, _ run: ([KubeObject]) -> ReconcileResult) {
+        let expected = run(objects)
+        var rng = SplitMix(seed: seed)
+        for _ in 0..<5 {
+            var shuffled = objects
+            shuffled.shuffle(using: &rng)
+            #expect(run(shuffled) == expected)
+        }
+    }
 }
+
+/// A small seeded generator so shuffles are reproducible.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
 
 /// Carries out a plan's actions the way the API server would for these tests: apply merges the
 /// desired tree into the live one (maps merged, lists replaced), status and finalizer writes
