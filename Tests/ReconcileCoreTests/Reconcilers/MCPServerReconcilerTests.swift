@@ -601,3 +601,11 @@ extension MCPServerReconcilerTests {
         #expect(result.applied("Deployment", "fetch")?[path: "spec.template.metadata.annotations"]?["mcpserver.toolhive.stacklok.dev/restarted-at"] == "2025-12-01T00:00:00Z")
     }
 }
+
+extension MCPServerReconcilerTests {
+    @Test func absentPodTemplateLeavesItsConditionAlone() {
+        #expect(run([T.server()]).condition("PodTemplateValid") == nil)
+        let stale: Value = ["conditions": [Condition(type: "PodTemplateValid", status: .false, reason: "InvalidPodTemplateSpec", message: "old", observedGeneration: 1, lastTransitionTime: "2025-01-01T00:00:00Z").value]]
+        #expect(run([T.server(status: stale)]).condition("PodTemplateValid")?.message == "old")
+    }
+}
