@@ -341,6 +341,7 @@ import Testing
         let result = run([T.server(spec: ["image": "img", "replicas": 0]), live, T.pod("p1")])
         #expect(result.statusPatch?["phase"] == "Stopped")
         #expect(result.statusPatch?["message"] == "MCP server is stopped (scaled to zero)")
+        #expect(result.requeueAfterSeconds == nil)  // no runner runs, so no StatefulSet is awaited
     }
 
     @Test func failedIsNotStickyWithoutPods() {
