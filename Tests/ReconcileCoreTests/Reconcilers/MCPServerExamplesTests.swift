@@ -63,3 +63,14 @@ import Testing
         }
     }
 }
+
+extension MCPServerExamplesTests {
+    /// Owner references point at uids the loader fills in: two servers must not share one.
+    @Test func loadedServersGetDistinctUIDs() throws {
+        let text = "apiVersion: toolhive.stacklok.dev/v1beta1\nkind: MCPServer\nmetadata: {name: a}\nspec: {image: i}\n---\napiVersion: toolhive.stacklok.dev/v1beta1\nkind: MCPServer\nmetadata: {name: b}\nspec: {image: i}\n"
+        let objects = try SnapshotLoader().loadObjects([InputSource(path: "two.yaml", bytes: Array(text.utf8))]).map(\.object)
+        #expect(objects.count == 2)
+        #expect(Set(objects.map(\.uid)).count == 2)
+        #expect(objects.allSatisfy { $0.uid == SnapshotLoader.deterministicUID(for: $0.key) })
+    }
+}
