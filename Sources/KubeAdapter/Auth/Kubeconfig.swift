@@ -203,11 +203,10 @@ public struct ConnectionResolver: Sendable {
         return try merged.connection(context: context, path: paths.first ?? "kubeconfig")
     }
 
-    /// Parses kubeconfig text. JSON today (JSON is YAML, and `kubectl config view --raw -o json`
-    /// writes it); the YAML reader replaces `JSONReader` here when it lands.
+    /// Parses kubeconfig text (YAML, or JSON, which is YAML).
     public static func parse(_ text: String, path: String) throws(ConfigError) -> Kubeconfig {
         let value: Value
-        do { value = try JSONReader.parse(text) } catch {
+        do { value = try YAMLReader.parse(text) } catch {
             throw ConfigError(path: path, message: "\(error.position.line):\(error.position.column): \(error.message)")
         }
         let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."

@@ -1,4 +1,5 @@
 import Foundation
+import ReconcileCore
 
 /// Structured logs on standard error, as text (`key=value`) or one JSON object per line.
 /// Callers pass object keys and plan reasons as fields; secrets never reach a log line because
@@ -20,28 +21,18 @@ public struct Logger: Sendable {
         let ts = Date().timeIntervalSince1970
         switch format {
         case .json:
-            var parts = ["\"ts\":\(String(format: "%.3f", ts))", "\"level\":\(quote(level))", "\"msg\":\(quote(message))"]
-            for (k, v) in fields { parts.append("\(quote(k)):\(quote(v))") }
-            write("{" + parts.joined(separator: ",") + "}")
+            var line = OrderedMap()
+            line["ts"] = .double((ts * 1000).rounded() / 1000)
+            line["level"] = .string(level)
+            line["msg"] = .string(message)
+            for (k, v) in fields { line[k] = .string(v) }
+            write(JSONWriter.write(.object(line), pretty: false))
         case .text:
             var line = "\(level.uppercased()) \(message)"
-            for (k, v) in fields { line += " \(k)=\(v.contains(" ") || v.isEmpty ? quote(v) : v)" }
+            for (k, v) in fields {
+                line += " \(k)=" + (v.contains(" ") || v.contains("\n") || v.isEmpty ? JSONWriter.write(.string(v), pretty: false) : v)
+            }
             write(line)
         }
-    }
-
-    private func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
     }
 }

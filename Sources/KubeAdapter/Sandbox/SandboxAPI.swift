@@ -170,8 +170,11 @@ public struct SandboxAPI: Sendable {
     private func patch(_ request: HTTPRequest, _ a: ResourceAddress, name: String, query: [String: String]) throws -> HTTPResponse {
         let contentType = (request.header("content-type") ?? "").split(separator: ";").first.map { String($0).trimmingSpaces } ?? ""
         let body: Value
-        do { body = try JSONReader.parse(bytes: request.body) } catch {
-            return status(400, "BadRequest", "the patch body must be JSON (YAML apply bodies are read as JSON): \(error)")
+        do {
+            // Apply bodies may be YAML; every other patch is JSON.
+            body = contentType == "application/apply-patch+yaml" ? try YAMLReader.parse(bytes: request.body) : try JSONReader.parse(bytes: request.body)
+        } catch {
+            return status(400, "BadRequest", "unreadable patch body: \(error)")
         }
         let k = key(a, name)
         let hasPrecondition = body[path: "metadata.resourceVersion"] != nil

@@ -68,7 +68,7 @@ import ReconcileCore
         ("{\"clusters\": [{\"name\": \"a\", \"cluster\": {}}]}", "clusters[a].cluster.server: required"),
         ("{\"users\": [{\"name\": \"u\", \"user\": {\"token\": 5}}]}", "users[u].user.token: expected a string, got an integer"),
         ("{\"users\": [{\"name\": \"u\", \"user\": {\"client-key-data\": \"***\"}}]}", "users[u].user.client-key-data: not valid base64"),
-        ("{\"current-context\": }", "1:21: unexpected character"),
+        ("clusters: [\n", "YAML"),
     ])
     func malformedFiles(text: String, message: String) {
         do {
@@ -76,9 +76,38 @@ import ReconcileCore
             Issue.record("accepted: \(text)")
         } catch {
             #expect(error.path == "/tmp/k")
-            #expect(error.message.hasPrefix(message), "\(error.message)")
+            if message == "YAML" {
+                // A syntax error: `LINE:COLUMN: what`.
+                #expect(error.message.first?.isNumber == true && error.message.contains(":"), "\(error.message)")
+            } else {
+                #expect(error.message.hasPrefix(message), "\(error.message)")
+            }
             #expect(error.description.hasPrefix("/tmp/k: error: "))
         }
+    }
+
+    @Test func yamlKubeconfig() throws {
+        let yaml = """
+            apiVersion: v1
+            kind: Config
+            current-context: kind
+            clusters:
+            - name: kind
+              cluster:
+                server: https://127.0.0.1:36443
+                certificate-authority-data: Q0EtUEVN
+            users:
+            - name: kind
+              user:
+                token: abc
+            contexts:
+            - name: kind
+              context: {cluster: kind, user: kind}
+            """
+        let c = try ConnectionResolver.parse(yaml, path: "k").connection(context: nil, path: "k")
+        #expect(c.server == "https://127.0.0.1:36443")
+        #expect(c.tls.caPEM == Array("CA-PEM".utf8))
+        #expect(c.token == .literal("abc"))
     }
 
     @Test func noContextAnywhere() throws {

@@ -118,6 +118,20 @@ import ReconcileCore
     }
 
     @Test(.enabled(if: kubectl != nil, "kubectl not installed"))
+    func serverSideApplyCreatesThenUpdates() throws {
+        let h = try Harness()
+        defer { h.close() }
+        let v1 = try h.write("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  a: \"1\"\n")
+        let first = h.kubectl(["apply", "--server-side", "--validate=false", "-f", v1])
+        #expect(first.status == 0, "\(first.stderr)")
+        let v2 = try h.write("cm2.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  a: \"2\"\n  b: \"3\"\n")
+        let second = h.kubectl(["apply", "--server-side", "--validate=false", "-f", v2])
+        #expect(second.status == 0, "\(second.stderr)")
+        let got = h.kubectl(["get", "configmap", "ssa", "-o", "jsonpath={.data.a},{.data.b}"])
+        #expect(got.stdout == "2,3", "\(got.stderr)")
+    }
+
+    @Test(.enabled(if: kubectl != nil, "kubectl not installed"))
     func finalizerHoldsDeletionUntilRemoved() throws {
         let h = try Harness()
         defer { h.close() }
