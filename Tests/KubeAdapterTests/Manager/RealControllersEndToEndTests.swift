@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import ReconcileCore
+@testable import KubeAdapter
+
+/// `runManager` with the project's real controllers (`ControllerSet.all`) against the sandbox,
+/// driven and observed with kubectl as a user would.
+@Suite(.serialized) struct RealControllersEndToEndTests {
+    static let ready = CurlTransport.unavailableReason() == nil && ProcessRunner.which("kubectl") != nil
+
+    @Test(.enabled(if: ready, "needs libcurl and kubectl"))
+    func groupAndServerThroughKubectl() async throws {
+        let h = try SandboxKubectlTests.Harness()
+        defer { h.close() }
+        let file = try h.write("objects.yaml", """
+            apiVersion: toolhive.stacklok.dev/v1alpha1
+            kind: MCPGroup
+            metadata:
+              name: team
+            spec:
+              description: shared tools
+            ---
+            apiVersion: toolhive.stacklok.dev/v1alpha1
+            kind: MCPServer
+            metadata:
+              name: fetch
+            spec:
+              image: ghcr.io/stackloklabs/gofetch/server
+              transport: streamable-http
+              proxyPort: 8080
+              mcpPort: 8080
+              groupRef: team
+            """)
+        let created = h.kubectl(["create", "--validate=false", "-f", file])
+        #expect(created.status == 0, "\(created.stderr)")
+
+        var options = ManagerOptions()
+        options.connection = ClusterConnection(server: h.sandbox.url, noProxy: "127.0.0.1")
+        options.probeAddress = nil
+        options.environment = [:]
+        options.logFormat = .json
+        let stop = Flag()
+        let run = Task { () -> Bool in
+            do {
+                try await runManager(options: options, until: { while !stop.isSet { try? await Task.sleep(nanoseconds: 20_000_000) } })
+                return true
+            } catch { return false }
+        }
+
+        let waited = h.kubectl(["wait", "--for=jsonpath={.status.phase}=Ready", "mcpgroup/team", "--timeout=30s"], timeout: 40)
+        #expect(waited.status == 0, "\(waited.stderr)")
+        let members = h.kubectl(["get", "mcpgroup", "team", "-o", "jsonpath={.status.servers}"])
+        #expect(members.stdout.contains("fetch"), "\(members.stdout) \(members.stderr)")
+        let finalizers = h.kubectl(["get", "mcpgroup", "team", "-o", "jsonpath={.metadata.finalizers}"])
+        #expect(!finalizers.stdout.isEmpty)
+        // The MCPServer controller created its proxy Deployment, owned by the server.
+        let deployments = h.kubectl(["get", "deployments", "-o", "jsonpath={.items[*].metadata.ownerReferences[0].name}"])
+        #expect(deployments.stdout.split(separator: " ").contains("fetch"), "\(deployments.stdout) \(deployments.stderr)")
+
+        // Deleting the group runs the finalizer path: the group disappears.
+        let deleted = h.kubectl(["delete", "mcpgroup", "team", "--timeout=30s"], timeout: 40)
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        #expect(h.kubectl(["get", "mcpgroup", "team"]).status != 0)
+
+        stop.set()
+        #expect(await run.value)
+    }
+}
