@@ -103,7 +103,7 @@ func isMissing(_ client: APIClient, _ key: ObjectKey) async -> Bool {
             let cfg = dir.appendingPathComponent("kubeconfig").path
             try #"{"apiVersion":"v1","kind":"Config","current-context":"s","clusters":[{"name":"s","cluster":{"server":"\#(sandbox.url)"}}],"contexts":[{"name":"s","context":{"cluster":"s"}}]}"#
                 .write(toFile: cfg, atomically: true, encoding: .utf8)
-            let r = ProcessRunner.run(kubectl, ["--kubeconfig", cfg, "--cache-dir", dir.path + "/cache", "wait", "--for=condition=Ready", "mcpgroup/team", "--timeout=10s"],
+            let r = await ProcessRunner.run(kubectl, ["--kubeconfig", cfg, "--cache-dir", dir.path + "/cache", "wait", "--for=condition=Ready", "mcpgroup/team", "--timeout=10s"],
                                       environment: ["HOME": dir.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"], timeout: 20)
             #expect(r.status == 0, "\(r.stderr)")
         }

@@ -31,7 +31,7 @@ import ReconcileCore
               mcpPort: 8080
               groupRef: team
             """)
-        let created = h.kubectl(["create", "--validate=false", "-f", file])
+        let created = await h.kubectl(["create", "--validate=false", "-f", file])
         #expect(created.status == 0, "\(created.stderr)")
 
         var options = ManagerOptions()
@@ -47,20 +47,20 @@ import ReconcileCore
             } catch { return false }
         }
 
-        let waited = h.kubectl(["wait", "--for=jsonpath={.status.phase}=Ready", "mcpgroup/team", "--timeout=30s"], timeout: 40)
+        let waited = await h.kubectl(["wait", "--for=jsonpath={.status.phase}=Ready", "mcpgroup/team", "--timeout=30s"], timeout: 40)
         #expect(waited.status == 0, "\(waited.stderr)")
-        let members = h.kubectl(["get", "mcpgroup", "team", "-o", "jsonpath={.status.servers}"])
+        let members = await h.kubectl(["get", "mcpgroup", "team", "-o", "jsonpath={.status.servers}"])
         #expect(members.stdout.contains("fetch"), "\(members.stdout) \(members.stderr)")
-        let finalizers = h.kubectl(["get", "mcpgroup", "team", "-o", "jsonpath={.metadata.finalizers}"])
+        let finalizers = await h.kubectl(["get", "mcpgroup", "team", "-o", "jsonpath={.metadata.finalizers}"])
         #expect(!finalizers.stdout.isEmpty)
         // The MCPServer controller created its proxy Deployment, owned by the server.
-        let deployments = h.kubectl(["get", "deployments", "-o", "jsonpath={.items[*].metadata.ownerReferences[0].name}"])
+        let deployments = await h.kubectl(["get", "deployments", "-o", "jsonpath={.items[*].metadata.ownerReferences[0].name}"])
         #expect(deployments.stdout.split(separator: " ").contains("fetch"), "\(deployments.stdout) \(deployments.stderr)")
 
         // Deleting the group runs the finalizer path: the group disappears.
-        let deleted = h.kubectl(["delete", "mcpgroup", "team", "--timeout=30s"], timeout: 40)
+        let deleted = await h.kubectl(["delete", "mcpgroup", "team", "--timeout=30s"], timeout: 40)
         #expect(deleted.status == 0, "\(deleted.stderr)")
-        #expect(h.kubectl(["get", "mcpgroup", "team"]).status != 0)
+        #expect(await h.kubectl(["get", "mcpgroup", "team"]).status != 0)
 
         stop.set()
         #expect(await run.value)

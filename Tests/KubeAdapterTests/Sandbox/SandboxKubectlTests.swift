@@ -28,11 +28,11 @@ import ReconcileCore
             try config.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
         }
 
-        func kubectl(_ args: [String], timeout: TimeInterval = 30) -> ProcessRunner.Output {
+        func kubectl(_ args: [String], timeout: TimeInterval = 30) async -> ProcessRunner.Output {
             var env = ProcessInfo.processInfo.environment
             env["KUBECONFIG"] = kubeconfig
             env["HOME"] = dir.path
-            return ProcessRunner.run(SandboxKubectlTests.kubectl ?? "/usr/bin/kubectl",
+            return await ProcessRunner.run(SandboxKubectlTests.kubectl ?? "/usr/bin/kubectl",
                                      ["--cache-dir", dir.appendingPathComponent("cache").path, "--request-timeout", "20s"] + args,
                                      environment: env, timeout: timeout)
         }
@@ -70,69 +70,69 @@ import ReconcileCore
         """
 
     @Test(.enabled(if: kubectl != nil, "kubectl not installed"))
-    func createGetWaitDelete() throws {
+    func createGetWaitDelete() async throws {
         let h = try Harness()
         defer { h.close() }
         let file = try h.write("objects.yaml", Self.manifest)
 
-        let created = h.kubectl(["create", "--validate=false", "-f", file])
+        let created = await h.kubectl(["create", "--validate=false", "-f", file])
         #expect(created.status == 0, "\(created.stderr)")
         #expect(created.stdout.contains("mcpserver.toolhive.stacklok.dev/fetch created"))
         #expect(created.stdout.contains("configmap/settings created"))
 
-        let again = h.kubectl(["create", "--validate=false", "-f", file])
+        let again = await h.kubectl(["create", "--validate=false", "-f", file])
         #expect(again.status != 0)
         #expect(again.stderr.contains("already exists"))
 
-        let got = h.kubectl(["get", "mcpservers", "-o", "json"])
+        let got = await h.kubectl(["get", "mcpservers", "-o", "json"])
         #expect(got.status == 0, "\(got.stderr)")
         let list = try JSONReader.parse(got.stdout)
         #expect(list["items"]?.arrayValue?.count == 1)
         #expect(list["items"]?.arrayValue?.first?[path: "metadata.name"] == "fetch")
         #expect(list["items"]?.arrayValue?.first?[path: "metadata.generation"] == 1)
 
-        let selected = h.kubectl(["get", "mcpservers", "-l", "app=demo", "-o", "name"])
+        let selected = await h.kubectl(["get", "mcpservers", "-l", "app=demo", "-o", "name"])
         #expect(selected.stdout == "mcpserver.toolhive.stacklok.dev/fetch\n", "\(selected.stderr)")
-        let none = h.kubectl(["get", "mcpservers", "-l", "app!=demo", "-o", "name"])
+        let none = await h.kubectl(["get", "mcpservers", "-l", "app!=demo", "-o", "name"])
         #expect(none.status == 0 && none.stdout.isEmpty, "\(none.stderr)")
-        let byName = h.kubectl(["get", "mcpserver/fetch", "-o", "jsonpath={.spec.proxyPort}"])
+        let byName = await h.kubectl(["get", "mcpserver/fetch", "-o", "jsonpath={.spec.proxyPort}"])
         #expect(byName.stdout == "8080", "\(byName.stderr)")
 
         // Not Ready yet: a short wait times out.
-        let early = h.kubectl(["wait", "--for=condition=Ready", "mcpserver/fetch", "--timeout=1s"])
+        let early = await h.kubectl(["wait", "--for=condition=Ready", "mcpserver/fetch", "--timeout=1s"])
         #expect(early.status != 0)
 
         // Something (the operator, here a status patch) makes it Ready; a waiting kubectl sees it.
-        let patched = h.kubectl(["patch", "mcpserver", "fetch", "--subresource=status", "--type=merge", "-p",
+        let patched = await h.kubectl(["patch", "mcpserver", "fetch", "--subresource=status", "--type=merge", "-p",
                                  #"{"status":{"phase":"Ready","conditions":[{"type":"Ready","status":"True","reason":"Ready","message":"","lastTransitionTime":"2026-01-01T00:00:00Z"}]}}"#])
         #expect(patched.status == 0, "\(patched.stderr)")
-        let waited = h.kubectl(["wait", "--for=condition=Ready", "mcpserver/fetch", "--timeout=10s"])
+        let waited = await h.kubectl(["wait", "--for=condition=Ready", "mcpserver/fetch", "--timeout=10s"])
         #expect(waited.status == 0, "\(waited.stderr)")
         #expect(waited.stdout.contains("condition met"))
 
-        let deleted = h.kubectl(["delete", "-f", file, "--timeout=10s"])
+        let deleted = await h.kubectl(["delete", "-f", file, "--timeout=10s"])
         #expect(deleted.status == 0, "\(deleted.stderr)")
-        let gone = h.kubectl(["get", "mcpserver", "fetch"])
+        let gone = await h.kubectl(["get", "mcpserver", "fetch"])
         #expect(gone.status != 0)
         #expect(gone.stderr.contains("NotFound") || gone.stderr.contains("not found"))
     }
 
     @Test(.enabled(if: kubectl != nil, "kubectl not installed"))
-    func serverSideApplyCreatesThenUpdates() throws {
+    func serverSideApplyCreatesThenUpdates() async throws {
         let h = try Harness()
         defer { h.close() }
         let v1 = try h.write("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  a: \"1\"\n")
-        let first = h.kubectl(["apply", "--server-side", "--validate=false", "-f", v1])
+        let first = await h.kubectl(["apply", "--server-side", "--validate=false", "-f", v1])
         #expect(first.status == 0, "\(first.stderr)")
         let v2 = try h.write("cm2.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  a: \"2\"\n  b: \"3\"\n")
-        let second = h.kubectl(["apply", "--server-side", "--validate=false", "-f", v2])
+        let second = await h.kubectl(["apply", "--server-side", "--validate=false", "-f", v2])
         #expect(second.status == 0, "\(second.stderr)")
-        let got = h.kubectl(["get", "configmap", "ssa", "-o", "jsonpath={.data.a},{.data.b}"])
+        let got = await h.kubectl(["get", "configmap", "ssa", "-o", "jsonpath={.data.a},{.data.b}"])
         #expect(got.stdout == "2,3", "\(got.stderr)")
     }
 
     @Test(.enabled(if: kubectl != nil, "kubectl not installed"))
-    func finalizerHoldsDeletionUntilRemoved() throws {
+    func finalizerHoldsDeletionUntilRemoved() async throws {
         let h = try Harness()
         defer { h.close() }
         let file = try h.write("group.yaml", """
@@ -143,13 +143,13 @@ import ReconcileCore
               finalizers: ["toolhive.stacklok.dev/mcpgroup-finalizer"]
             spec: {}
             """)
-        #expect(h.kubectl(["create", "--validate=false", "-f", file]).status == 0)
-        let del = h.kubectl(["delete", "mcpgroup", "team", "--wait=false"])
+        #expect(await h.kubectl(["create", "--validate=false", "-f", file]).status == 0)
+        let del = await h.kubectl(["delete", "mcpgroup", "team", "--wait=false"])
         #expect(del.status == 0, "\(del.stderr)")
-        let marked = h.kubectl(["get", "mcpg", "team", "-o", "jsonpath={.metadata.deletionTimestamp}"])
+        let marked = await h.kubectl(["get", "mcpg", "team", "-o", "jsonpath={.metadata.deletionTimestamp}"])
         #expect(!marked.stdout.isEmpty, "\(marked.stderr)")
-        let removed = h.kubectl(["patch", "mcpgroup", "team", "--type=merge", "-p", #"{"metadata":{"finalizers":null}}"#])
+        let removed = await h.kubectl(["patch", "mcpgroup", "team", "--type=merge", "-p", #"{"metadata":{"finalizers":null}}"#])
         #expect(removed.status == 0, "\(removed.stderr)")
-        #expect(h.kubectl(["get", "mcpgroup", "team"]).status != 0)
+        #expect(await h.kubectl(["get", "mcpgroup", "team"]).status != 0)
     }
 }

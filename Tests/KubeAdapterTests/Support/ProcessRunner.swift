@@ -17,7 +17,16 @@ struct ProcessRunner {
         return nil
     }
 
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, timeout: TimeInterval = 30) -> Output {
+    /// Runs on a dedicated thread: waiting for a process must never block the few threads Swift
+    /// concurrency has (2 on a 2-core machine), or other tests' HTTP callbacks starve.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, timeout: TimeInterval = 30) async -> Output {
+        await withCheckedContinuation { (c: CheckedContinuation<Output, Never>) in
+            let t = Thread { c.resume(returning: runBlocking(executable, arguments, environment: environment, timeout: timeout)) }
+            t.start()
+        }
+    }
+
+    static func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, timeout: TimeInterval = 30) -> Output {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments

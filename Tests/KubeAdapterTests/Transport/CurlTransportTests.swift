@@ -51,8 +51,8 @@ import ReconcileCore
     func customCAAndClientCertificate() async throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let pki = try TestPKI(dir: dir)
-        let server = try TLSTestServer(pki: pki, dir: dir)
+        let pki = try await TestPKI.make(dir: dir)
+        let server = try await TLSTestServer.start(pki: pki, dir: dir)
         defer { server.stop() }
         let url = "https://127.0.0.1:\(server.port)"
 
@@ -85,11 +85,11 @@ import ReconcileCore
 struct TestPKI {
     let caCert, caKey, serverCert, serverKey, clientCert, clientKey: String
 
-    init(dir: URL) throws {
+    static func make(dir: URL) async throws -> TestPKI {
         func p(_ n: String) -> String { dir.appendingPathComponent(n).path }
-        caCert = p("ca.crt"); caKey = p("ca.key")
-        serverCert = p("server.crt"); serverKey = p("server.key")
-        clientCert = p("client.crt"); clientKey = p("client.key")
+        let pki = TestPKI(caCert: p("ca.crt"), caKey: p("ca.key"), serverCert: p("server.crt"), serverKey: p("server.key"),
+                          clientCert: p("client.crt"), clientKey: p("client.key"))
+        let (caCert, caKey, serverCert, serverKey, clientCert, clientKey) = (pki.caCert, pki.caKey, pki.serverCert, pki.serverKey, pki.clientCert, pki.clientKey)
         try "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n".write(toFile: p("server.ext"), atomically: true, encoding: .utf8)
         try "extendedKeyUsage=clientAuth\n".write(toFile: p("client.ext"), atomically: true, encoding: .utf8)
         let openssl = ProcessRunner.which("openssl") ?? "/usr/bin/openssl"
@@ -101,18 +101,25 @@ struct TestPKI {
             ["x509", "-req", "-in", p("client.csr"), "-CA", caCert, "-CAkey", caKey, "-CAcreateserial", "-out", clientCert, "-days", "1", "-extfile", p("client.ext")],
         ]
         for args in steps {
-            let r = ProcessRunner.run(openssl, args, timeout: 30)
+            let r = await ProcessRunner.run(openssl, args, timeout: 30)
             guard r.status == 0 else { throw ConfigError(path: "openssl", message: r.stderr) }
         }
+        return pki
     }
 }
 
 /// python3's `ssl` HTTPS server on 127.0.0.1 with client-certificate verification required.
 final class TLSTestServer: @unchecked Sendable {
-    let process = Process()
+    let process: Process
     let port: Int
 
-    init(pki: TestPKI, dir: URL) throws {
+    init(process: Process, port: Int) {
+        self.process = process
+        self.port = port
+    }
+
+    static func start(pki: TestPKI, dir: URL) async throws -> TLSTestServer {
+        let process = Process()
         let portFile = dir.appendingPathComponent("port").path
         let script = """
             import http.server, ssl, time
@@ -150,16 +157,14 @@ final class TLSTestServer: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        var found: Int? = nil
         for _ in 0..<200 {
-            if let d = FileManager.default.contents(atPath: portFile), let n = Int(String(decoding: d, as: UTF8.self)) { found = n; break }
-            usleep(50_000)
+            if let d = FileManager.default.contents(atPath: portFile), let n = Int(String(decoding: d, as: UTF8.self)) {
+                return TLSTestServer(process: process, port: n)
+            }
+            try? await Task.sleep(nanoseconds: 50_000_000)
         }
-        guard let found else {
-            process.terminate()
-            throw ConfigError(path: scriptPath, message: "TLS test server did not start")
-        }
-        port = found
+        kill(process.processIdentifier, SIGKILL)
+        throw ConfigError(path: scriptPath, message: "TLS test server did not start")
     }
 
     func stop() {
