@@ -106,7 +106,7 @@ final class FaultInjector: @unchecked Sendable {
         }
 
         let store = sandbox.store
-        let converged = await eventually(45) {
+        let converged = await eventually(90) {
             names.allSatisfy { n in
                 guard let g = try? store.get(ObjectKey(Kinds.mcpGroup, namespace: "default", name: n)) else { return false }
                 return g.condition("Ready")?.status == .true && g.finalizers == [GroupMarker.finalizer]
@@ -126,7 +126,7 @@ final class FaultInjector: @unchecked Sendable {
         for n in names {
             _ = try await retrying { try await client.delete(ObjectKey(Kinds.mcpGroup, namespace: "default", name: n)) }
         }
-        let cleaned = await eventually(45) {
+        let cleaned = await eventually(90) {
             store.list(Kinds.mcpGroup, namespace: "default").objects.isEmpty && store.list(Kinds.configMap, namespace: "default").objects.isEmpty
         }
         #expect(cleaned)

@@ -4,7 +4,7 @@ import ReconcileCore
 @testable import KubeAdapter
 
 /// Polls `check` until it holds or `seconds` pass (bounded: end-to-end tests never hang).
-func eventually(_ seconds: Double = 15, _ check: @Sendable () async -> Bool) async -> Bool {
+func eventually(_ seconds: Double = 60, _ check: @Sendable () async -> Bool) async -> Bool {
     let deadline = Date(timeIntervalSinceNow: seconds)
     while Date() < deadline {
         if await check() { return true }

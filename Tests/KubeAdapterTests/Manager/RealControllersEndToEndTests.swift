@@ -47,18 +47,21 @@ import ReconcileCore
             } catch { return false }
         }
 
-        let waited = await h.kubectl(["wait", "--for=jsonpath={.status.phase}=Ready", "mcpgroup/team", "--timeout=30s"], timeout: 40)
+        let waited = await h.kubectl(["wait", "--for=jsonpath={.status.phase}=Ready", "mcpgroup/team", "--timeout=90s"], timeout: 100)
         #expect(waited.status == 0, "\(waited.stderr)")
         let members = await h.kubectl(["get", "mcpgroup", "team", "-o", "jsonpath={.status.servers}"])
         #expect(members.stdout.contains("fetch"), "\(members.stdout) \(members.stderr)")
         let finalizers = await h.kubectl(["get", "mcpgroup", "team", "-o", "jsonpath={.metadata.finalizers}"])
         #expect(!finalizers.stdout.isEmpty)
-        // The MCPServer controller created its proxy Deployment, owned by the server.
-        let deployments = await h.kubectl(["get", "deployments", "-o", "jsonpath={.items[*].metadata.ownerReferences[0].name}"])
-        #expect(deployments.stdout.split(separator: " ").contains("fetch"), "\(deployments.stdout) \(deployments.stderr)")
+        // The MCPServer controller (queued after the group) creates its proxy Deployment, owned by the server.
+        let owned = await eventually(90) {
+            let d = await h.kubectl(["get", "deployments", "-o", "jsonpath={.items[*].metadata.ownerReferences[0].name}"])
+            return d.stdout.split(separator: " ").contains("fetch")
+        }
+        #expect(owned)
 
         // Deleting the group runs the finalizer path: the group disappears.
-        let deleted = await h.kubectl(["delete", "mcpgroup", "team", "--timeout=30s"], timeout: 40)
+        let deleted = await h.kubectl(["delete", "mcpgroup", "team", "--timeout=90s"], timeout: 100)
         #expect(deleted.status == 0, "\(deleted.stderr)")
         #expect(await h.kubectl(["get", "mcpgroup", "team"]).status != 0)
 
