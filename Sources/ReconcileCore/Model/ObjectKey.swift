@@ -96,6 +96,7 @@ public enum Kinds {
     public static let mcpAuthzConfig = GroupKind(group: toolhiveGroup, kind: "MCPAuthzConfig")
     public static let mcpTelemetryConfig = GroupKind(group: toolhiveGroup, kind: "MCPTelemetryConfig")
     public static let embeddingServer = GroupKind(group: toolhiveGroup, kind: "EmbeddingServer")
+    public static let mcpWebhookConfig = GroupKind(group: toolhiveGroup, kind: "MCPWebhookConfig")
 
     public static let deployment = GroupKind(group: "apps", kind: "Deployment")
     public static let statefulSet = GroupKind(group: "apps", kind: "StatefulSet")
