@@ -18,38 +18,71 @@ public struct SchemaNode: Sendable {
         case map(keys: [String])
     }
 
-    public private(set) var kind: Kind
-    public private(set) var properties: [String: SchemaNode] = [:]
-    public private(set) var required: [String] = []
-    /// Boxed in arrays (0 or 1 element) because a struct cannot hold itself directly.
-    private var itemsBox: [SchemaNode] = []
-    private var additionalBox: [SchemaNode] = []
-    public private(set) var enumValues: [Value] = []
-    public private(set) var defaultValue: Value?
-    public private(set) var pattern: SchemaPattern?
-    public private(set) var minimum: Int64?
-    public private(set) var maximum: Int64?
-    public private(set) var minLength: Int?
-    public private(set) var maxLength: Int?
-    public private(set) var minItems: Int?
-    public private(set) var maxItems: Int?
-    public private(set) var maxProperties: Int?
-    public private(set) var format: String?
-    public private(set) var preservesUnknownFields = false
-    public private(set) var isIntOrString = false
-    public private(set) var listType: ListType?
-    public private(set) var isAtomicMap = false
-    public private(set) var rules: [SchemaRule] = []
-    /// Set by `.req`; the enclosing `.object(...)` turns it into its `required` list.
-    public private(set) var isRequired = false
-    /// Accepts a bare string where the schema wants `{name: ...}` (the old `groupRef` form),
-    /// with a deprecation warning instead of a type error.
-    public private(set) var legacyStringWarning: String?
+    /// Everything a node says. Kept behind one immutable reference so that handing a node around
+    /// (every step of a validation walk) costs one retain, not one per field.
+    public struct Fields: Sendable {
+        public var kind: Kind
+        public var properties: [String: SchemaNode] = [:]
+        public var required: [String] = []
+        public var items: SchemaNode?
+        public var additionalProperties: SchemaNode?
+        public var enumValues: [Value] = []
+        public var defaultValue: Value?
+        public var pattern: SchemaPattern?
+        public var minimum: Int64?
+        public var maximum: Int64?
+        public var minLength: Int?
+        public var maxLength: Int?
+        public var minItems: Int?
+        public var maxItems: Int?
+        public var maxProperties: Int?
+        public var format: String?
+        public var preservesUnknownFields = false
+        public var isIntOrString = false
+        public var listType: ListType?
+        public var isAtomicMap = false
+        public var rules: [SchemaRule] = []
+        /// Set by `.req`; the enclosing `.object(...)` turns it into its `required` list.
+        public var isRequired = false
+        /// Accepts a bare string where the schema wants `{name: ...}` (the old `groupRef` form),
+        /// with a deprecation warning instead of a type error.
+        public var legacyStringWarning: String?
+    }
 
-    public init(kind: Kind) { self.kind = kind }
+    private final class Box: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
 
-    public var items: SchemaNode? { itemsBox.first }
-    public var additionalProperties: SchemaNode? { additionalBox.first }
+    private let box: Box
+
+    public init(kind: Kind) { box = Box(Fields(kind: kind)) }
+    init(_ fields: Fields) { box = Box(fields) }
+
+    public var fields: Fields { box.fields }
+    public var kind: Kind { box.fields.kind }
+    public var properties: [String: SchemaNode] { box.fields.properties }
+    public var required: [String] { box.fields.required }
+    public var items: SchemaNode? { box.fields.items }
+    public var additionalProperties: SchemaNode? { box.fields.additionalProperties }
+    public var enumValues: [Value] { box.fields.enumValues }
+    public var defaultValue: Value? { box.fields.defaultValue }
+    public var pattern: SchemaPattern? { box.fields.pattern }
+    public var minimum: Int64? { box.fields.minimum }
+    public var maximum: Int64? { box.fields.maximum }
+    public var minLength: Int? { box.fields.minLength }
+    public var maxLength: Int? { box.fields.maxLength }
+    public var minItems: Int? { box.fields.minItems }
+    public var maxItems: Int? { box.fields.maxItems }
+    public var maxProperties: Int? { box.fields.maxProperties }
+    public var format: String? { box.fields.format }
+    public var preservesUnknownFields: Bool { box.fields.preservesUnknownFields }
+    public var isIntOrString: Bool { box.fields.isIntOrString }
+    public var listType: ListType? { box.fields.listType }
+    public var isAtomicMap: Bool { box.fields.isAtomicMap }
+    public var rules: [SchemaRule] { box.fields.rules }
+    public var isRequired: Bool { box.fields.isRequired }
+    public var legacyStringWarning: String? { box.fields.legacyStringWarning }
 }
 
 /// A compiled `pattern`, matched like Go's `regexp.MatchString` (unanchored search), which is
@@ -89,10 +122,15 @@ public struct RuleSubject: Sendable {
 
     /// Follows a dotted path; nulls count as absent (the API server prunes them).
     public subscript(_ path: String) -> Value? {
+        // Splits on the UTF-8 view: Character-based searching is several times slower, and rules
+        // run on every validated object.
         var current = value
-        for part in path.split(separator: ".") {
-            guard let next = current[String(part)], !next.isNull else { return nil }
+        var rest = Substring(path).utf8
+        while !rest.isEmpty {
+            let end = rest.firstIndex(of: UInt8(ascii: ".")) ?? rest.endIndex
+            guard let next = current[String(Substring(rest[..<end]))], !next.isNull else { return nil }
             current = next
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
         }
         return current
     }
@@ -129,45 +167,37 @@ extension SchemaNode {
     public static let int64 = SchemaNode(kind: .integer).format("int64")
     public static let dateTime = SchemaNode(kind: .string).format("date-time")
     /// Any value at all, kept as written (`x-kubernetes-preserve-unknown-fields` without a type).
-    public static var any: SchemaNode {
-        var n = SchemaNode(kind: .any)
-        n.preservesUnknownFields = true
-        return n
-    }
+    public static var any: SchemaNode { SchemaNode(kind: .any).preserveUnknown }
     /// A free-form object (`podTemplateSpec`, JSON-schema `parameters`, ...).
     public static var freeform: SchemaNode { object([:]).preserveUnknown }
     /// `x-kubernetes-int-or-string` (resource quantities, ports by name).
-    public static var intOrString: SchemaNode {
-        var n = SchemaNode(kind: .any)
-        n.isIntOrString = true
-        return n
-    }
+    public static var intOrString: SchemaNode { SchemaNode(kind: .any).with { $0.isIntOrString = true } }
 
     /// An object with known properties; children marked `.req` become `required`.
     public static func object(_ properties: KeyValuePairs<String, SchemaNode>) -> SchemaNode {
-        var n = SchemaNode(kind: .object)
+        var n = Fields(kind: .object)
         for (name, child) in properties {
-            var c = child
-            if c.isRequired {
+            if child.isRequired {
                 n.required.append(name)
-                c.isRequired = false
+                n.properties[name] = child.with { $0.isRequired = false }
+            } else {
+                n.properties[name] = child
             }
-            n.properties[name] = c
         }
         n.required.sort()
-        return n
+        return SchemaNode(n)
     }
     /// A list of `item`.
     public static func list(_ item: SchemaNode) -> SchemaNode {
-        var n = SchemaNode(kind: .array)
-        n.itemsBox = [item]
-        return n
+        var n = Fields(kind: .array)
+        n.items = item
+        return SchemaNode(n)
     }
     /// A map with arbitrary keys and values of one schema (`additionalProperties`).
     public static func map(_ value: SchemaNode) -> SchemaNode {
-        var n = SchemaNode(kind: .object)
-        n.additionalBox = [value]
-        return n
+        var n = Fields(kind: .object)
+        n.additionalProperties = value
+        return SchemaNode(n)
     }
 
     /// Required in the enclosing object.
@@ -200,10 +230,10 @@ extension SchemaNode {
     /// See `legacyStringWarning`.
     public func acceptingLegacyString(warning: String) -> SchemaNode { with { $0.legacyStringWarning = warning } }
 
-    private func with(_ change: (inout SchemaNode) -> Void) -> SchemaNode {
-        var copy = self
+    private func with(_ change: (inout Fields) -> Void) -> SchemaNode {
+        var copy = box.fields
         change(&copy)
-        return copy
+        return SchemaNode(copy)
     }
 }
 

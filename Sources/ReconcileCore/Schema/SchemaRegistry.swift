@@ -73,39 +73,60 @@ public struct PrinterColumn: Sendable, Hashable {
 public struct ReferenceRule: Sendable {
     public var path: String
     public var target: GroupKind
+    /// `path` parsed once: each step is a key, optionally followed by "every item" or "every value".
+    private let steps: [(key: String, fanOut: FanOut)]
+    private enum FanOut { case none, listItems, mapValues }
+
     public init(_ path: String, _ target: GroupKind) {
         self.path = path
         self.target = target
+        steps = path.split(separator: ".").map { part in
+            if part.hasSuffix("[]") { return (String(part.dropLast(2)), .listItems) }
+            if part.hasSuffix("{}") { return (String(part.dropLast(2)), .mapValues) }
+            return (String(part), .none)
+        }
+    }
+
+    /// Every referenced name in `object`, with its field path as components (rendered only when
+    /// a problem is reported).
+    func collect(in object: KubeObject, into found: inout [(name: String, path: [SchemaValidator.PathComponent])]) {
+        var trail: [SchemaValidator.PathComponent] = []
+        visit(object.value, 0, &trail, &found)
     }
 
     /// Every `(field path, referenced name)` this rule finds in an object.
     public func names(in object: KubeObject) -> [(path: String, name: String)] {
-        var out: [(path: String, name: String)] = []
-        let parts = path.split(separator: ".").map(String.init)
-        Self.collect(object.value, parts[...], "", &out)
-        return out
+        var found: [(name: String, path: [SchemaValidator.PathComponent])] = []
+        collect(in: object, into: &found)
+        return found.map { (SchemaValidator.render($0.path), $0.name) }
     }
 
-    private static func collect(_ value: Value, _ parts: ArraySlice<String>, _ at: String, _ out: inout [(path: String, name: String)]) {
-        guard var part = parts.first else {
-            if case .string(let s) = value, !s.isEmpty { out.append((at, s)) }
+    private func visit(_ value: Value, _ step: Int, _ trail: inout [SchemaValidator.PathComponent], _ found: inout [(name: String, path: [SchemaValidator.PathComponent])]) {
+        guard step < steps.count else {
+            if case .string(let s) = value, !s.isEmpty { found.append((s, trail)) }
             return
         }
-        let rest = parts.dropFirst()
-        var suffix = ""
-        if part.hasSuffix("[]") || part.hasSuffix("{}") {
-            suffix = String(part.suffix(2))
-            part.removeLast(2)
-        }
-        guard let child = value[part] else { return }
-        let childPath = at.isEmpty ? part : "\(at).\(part)"
-        switch suffix {
-        case "[]":
-            for (i, item) in (child.arrayValue ?? []).enumerated() { collect(item, rest, "\(childPath)[\(i)]", &out) }
-        case "{}":
-            for (k, v) in child.objectValue ?? OrderedMap() { collect(v, rest, "\(childPath).\(k)", &out) }
-        default:
-            collect(child, rest, childPath, &out)
+        let key = steps[step].key
+        guard let child = value[key] else { return }
+        trail.append(.key(key))
+        defer { trail.removeLast() }
+        switch steps[step].fanOut {
+        case .none:
+            visit(child, step + 1, &trail, &found)
+        case .listItems:
+            guard case .array(let items) = child else { return }
+            for i in items.indices {
+                trail.append(.index(i))
+                visit(items[i], step + 1, &trail, &found)
+                trail.removeLast()
+            }
+        case .mapValues:
+            guard case .object(let map) = child else { return }
+            for i in map.keys.indices {
+                trail.append(.key(map.keys[i]))
+                visit(map.values[i], step + 1, &trail, &found)
+                trail.removeLast()
+            }
         }
     }
 }

@@ -48,11 +48,15 @@ public struct ValidationProblem: Sendable, Hashable, Comparable, CustomStringCon
 
 /// The `validate` entry point: schema, CEL rules and reference rules for one object.
 public enum SchemaValidation {
+    private static let envelope: Set<String> = ["apiVersion", "kind", "metadata", "spec", "status"]
+
     /// All problems of one object (schema + reference rules against the snapshot), sorted by
     /// field path. Objects of kinds without a schema here give no problems.
     public static func validate(_ object: KubeObject, in snapshot: Snapshot) -> [ValidationProblem] {
-        var problems = validateSchema(object)
-        problems += references(of: object, in: snapshot)
+        guard let kind = SchemaRegistry.schema(for: object.groupKind) else { return [] }
+        var problems: [ValidationProblem] = []
+        collectSchemaProblems(object, kind, includeStatus: true, into: &problems)
+        collectReferenceProblems(object, kind, snapshot, into: &problems)
         return problems.sorted()
     }
 
@@ -60,8 +64,21 @@ public enum SchemaValidation {
     /// admission. Reconcilers pass `includeStatus: false` to check just what users write.
     public static func validateSchema(_ object: KubeObject, includeStatus: Bool = true) -> [ValidationProblem] {
         guard let kind = SchemaRegistry.schema(for: object.groupKind) else { return [] }
-        let key = object.key
         var problems: [ValidationProblem] = []
+        collectSchemaProblems(object, kind, includeStatus: includeStatus, into: &problems)
+        return problems.sorted()
+    }
+
+    /// Warnings for every reference to an object the snapshot does not hold in the same namespace.
+    public static func references(of object: KubeObject, in snapshot: Snapshot) -> [ValidationProblem] {
+        guard let kind = SchemaRegistry.schema(for: object.groupKind) else { return [] }
+        var problems: [ValidationProblem] = []
+        collectReferenceProblems(object, kind, snapshot, into: &problems)
+        return problems.sorted()
+    }
+
+    private static func collectSchemaProblems(_ object: KubeObject, _ kind: KindSchema, includeStatus: Bool, into problems: inout [ValidationProblem]) {
+        let key = object.key
         let version = APIVersion.version(of: object.apiVersion)
         if !Kinds.toolhiveServedVersions.contains(version) {
             problems.append(ValidationProblem(
@@ -71,7 +88,7 @@ public enum SchemaValidation {
         } else if let warning = kind.warning(forVersion: version) {
             problems.append(ValidationProblem(object: key, fieldPath: "apiVersion", message: warning, severity: .warning))
         }
-        for field in object.root.keys where !["apiVersion", "kind", "metadata", "spec", "status"].contains(field) {
+        for field in object.root.keys where !envelope.contains(field) {
             problems.append(ValidationProblem(object: key, fieldPath: field, message: "unknown field (the API server drops it; kubectl --validate=strict rejects it)", severity: .warning))
         }
         if let spec = object.root["spec"] {
@@ -80,22 +97,21 @@ public enum SchemaValidation {
         if includeStatus, let status = object.root["status"] {
             SchemaValidator.validate(status, against: kind.status, at: ["status"], object: key, into: &problems)
         }
-        return problems.sorted()
     }
 
-    /// Warnings for every reference to an object the snapshot does not hold in the same namespace.
-    public static func references(of object: KubeObject, in snapshot: Snapshot) -> [ValidationProblem] {
-        guard let kind = SchemaRegistry.schema(for: object.groupKind) else { return [] }
-        var problems: [ValidationProblem] = []
+    private static func collectReferenceProblems(_ object: KubeObject, _ kind: KindSchema, _ snapshot: Snapshot, into problems: inout [ValidationProblem]) {
+        let key = object.key
+        var found: [(name: String, path: [SchemaValidator.PathComponent])] = []
         for rule in kind.references {
-            for (path, name) in rule.names(in: object) where snapshot.get(rule.target, namespace: object.namespace, name: name) == nil {
+            found.removeAll(keepingCapacity: true)
+            rule.collect(in: object, into: &found)
+            for (name, path) in found where snapshot.get(rule.target, namespace: key.namespace, name: name) == nil {
                 problems.append(ValidationProblem(
-                    object: object.key, fieldPath: path,
-                    message: "\(rule.target.kind) \"\(name)\" not found in namespace \"\(object.namespace)\" (the operator will report it in status)",
+                    object: key, fieldPath: SchemaValidator.render(path),
+                    message: "\(rule.target.kind) \"\(name)\" not found in namespace \"\(key.namespace)\" (the operator will report it in status)",
                     severity: .warning))
             }
         }
-        return problems.sorted()
     }
 
     /// The object with its schema defaults applied to `spec` (and `status`), as the API server

@@ -10,10 +10,10 @@ public enum SchemaValidator {
     public static func validate(
         _ value: Value, against schema: SchemaNode, at path: [String], object: ObjectKey, into problems: inout [ValidationProblem]
     ) {
-        var walker = Walker(object: object, problems: problems)
+        var walker = Walker(object: object)
         walker.path = path.map(PathComponent.key)
         walker.visit(value, schema)
-        problems = walker.problems
+        problems.append(contentsOf: walker.problems)
     }
 
     /// `value` with every missing field that has a schema default filled in, recursively, the way
@@ -86,13 +86,10 @@ public enum SchemaValidator {
 
     private struct Walker {
         let object: ObjectKey
-        var problems: [ValidationProblem]
+        var problems: [ValidationProblem] = []
         var path: [PathComponent] = []
 
-        init(object: ObjectKey, problems: [ValidationProblem]) {
-            self.object = object
-            self.problems = problems
-        }
+        init(object: ObjectKey) { self.object = object }
 
         mutating func report(_ message: String, _ severity: ValidationProblem.Severity = .error) {
             problems.append(ValidationProblem(object: object, fieldPath: render(path), message: message, severity: severity))
@@ -156,7 +153,9 @@ public enum SchemaValidator {
             if let max = schema.maxProperties, map.count > max {
                 report("Too many: \(map.count): must have at most \(max) items")
             }
-            for (key, child) in map {
+            // Indexed rather than `for (key, child) in map`: the map's iterator allocates.
+            for i in map.keys.indices {
+                let key = map.keys[i], child = map.values[i]
                 path.append(.key(key))
                 if let property = schema.properties[key] {
                     visit(child, property)
