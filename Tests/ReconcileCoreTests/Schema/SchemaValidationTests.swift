@@ -142,3 +142,39 @@ import Testing
         #expect(vspec["serviceType"] == "ClusterIP")
     }
 }
+
+/// The validator's field paths and the YAML reader's recorded positions agree, so every problem
+/// points at its line.
+@Suite struct ValidationPositionTests {
+    @Test func problemsPointAtTheirLines() throws {
+        let text = """
+        apiVersion: toolhive.stacklok.dev/v1beta1
+        kind: VirtualMCPServer
+        metadata:
+          name: v
+          namespace: team
+        spec:
+          groupRef:
+            name: g
+          incomingAuth:
+            type: oidc
+          outgoingAuth:
+            backends:
+              github:
+                type: external_auth_config_ref
+          config:
+            aggregation:
+              tools:
+                - workload: a
+                - filter: [x]
+        """
+        let doc = try #require(try YAMLReader.parseStream(text, recordPositions: true).first)
+        let object = try #require(KubeObject(doc.value))
+        let lines = SchemaValidation.validateSchema(object).map { "\($0.position(in: doc.fieldPositions, fallback: doc.position).line) \($0.fieldPath)" }
+        #expect(lines == [
+            "19 spec.config.aggregation.tools[1].workload",  // missing: points at the list item
+            "9 spec.incomingAuth",
+            "14 spec.outgoingAuth.backends.github.type",
+        ])
+    }
+}
