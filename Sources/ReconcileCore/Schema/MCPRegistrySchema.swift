@@ -2,10 +2,7 @@
 enum MCPRegistrySchema {
     static let kind = KindSchema(
         Kinds.mcpRegistry, plural: "mcpregistries", shortNames: ["mcpreg", "registry"],
-        columns: [
-            PrinterColumn("Status", "string", ".status.phase"), .condition("Ready", type: "Ready"),
-            PrinterColumn("Replicas", "integer", ".status.readyReplicas"), PrinterColumn("URL", "string", ".status.url"), .age,
-        ],
+        columns: PrinterColumn.workload,
         spec: spec, status: status,
         deprecationWarning: "MCPRegistry is deprecated and will be removed in a future release; install the ToolHive registry server via the toolhive-registry-server Helm chart (https://github.com/stacklok/toolhive-registry-server) instead",
         storageVersionDeprecated: true)

@@ -2,10 +2,7 @@
 enum MCPServerSchema {
     static let kind = KindSchema(
         Kinds.mcpServer, plural: "mcpservers", shortNames: ["mcpserver", "mcpservers"],
-        columns: [
-            PrinterColumn("Status", "string", ".status.phase"), .condition("Ready", type: "Ready"),
-            PrinterColumn("Replicas", "integer", ".status.readyReplicas"), PrinterColumn("URL", "string", ".status.url"), .age,
-        ],
+        columns: PrinterColumn.workload,
         spec: spec, status: status,
         references: [
             ReferenceRule("spec.groupRef", Kinds.mcpGroup),

@@ -57,6 +57,11 @@ public struct PrinterColumn: Sendable, Hashable {
         self.jsonPath = jsonPath
     }
     public static let age = PrinterColumn("Age", "date", ".metadata.creationTimestamp")
+    /// MCPServer's and MCPRegistry's columns: phase, readiness, ready replicas, URL, age.
+    public static let workload = [
+        PrinterColumn("Status", "string", ".status.phase"), .condition("Ready", type: "Ready"),
+        PrinterColumn("Replicas", "integer", ".status.readyReplicas"), PrinterColumn("URL", "string", ".status.url"), .age,
+    ]
     /// The status of one condition type, e.g. `condition("Ready", type: "Ready")`.
     public static func condition(_ name: String, type: String) -> PrinterColumn {
         PrinterColumn(name, "string", ".status.conditions[?(@.type=='\(type)')].status")
