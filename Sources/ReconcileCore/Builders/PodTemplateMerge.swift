@@ -1,0 +1,175 @@
+/// A user-supplied `podTemplateSpec` (a raw, preserve-unknown field): the check that it decodes as
+/// a PodTemplateSpec, and the user-first merge of it over the operator's default template.
+///
+/// Both work on `Value` trees so unknown pod fields pass through untouched.
+public enum PodTemplateMerge {
+
+    // MARK: decoding check
+
+    /// Checks the fields a PodTemplateSpec decoder would reject for their type (a map where a list
+    /// belongs, a number where a string belongs), as Go's `json.Unmarshal` into
+    /// `corev1.PodTemplateSpec` would. The error names the field, relative to `path`.
+    public static func validate(_ template: Value, path: String) throws(FieldError) {
+        let r = FieldReader(template, path: path)
+        try requireMap(r)
+        if let meta = try r.optionalMap("metadata") {
+            _ = try meta.stringMap("labels")
+            _ = try meta.stringMap("annotations")
+        }
+        guard let spec = try r.optionalMap("spec") else { return }
+        _ = try spec.optionalString("serviceAccountName")
+        for key in ["containers", "initContainers"] {
+            for c in try spec.optionalList(key) ?? [] { try validateContainer(c) }
+        }
+        for v in try spec.optionalList("volumes") ?? [] {
+            try requireMap(v)
+            _ = try v.optionalString("name")
+        }
+        for s in try spec.optionalList("imagePullSecrets") ?? [] {
+            try requireMap(s)
+            _ = try s.optionalString("name")
+        }
+        for key in ["nodeSelector"] { _ = try spec.stringMap(key) }
+        for key in ["affinity", "securityContext"] { _ = try spec.optionalMap(key) }
+        _ = try spec.optionalList("tolerations")
+    }
+
+    private static func validateContainer(_ c: FieldReader) throws(FieldError) {
+        try requireMap(c)
+        for key in ["name", "image", "workingDir", "imagePullPolicy"] { _ = try c.optionalString(key) }
+        _ = try c.stringList("command")
+        _ = try c.stringList("args")
+        for e in try c.optionalList("env") ?? [] {
+            try requireMap(e)
+            _ = try e.optionalString("name")
+            _ = try e.optionalString("value")
+        }
+        for p in try c.optionalList("ports") ?? [] {
+            try requireMap(p)
+            _ = try p.optionalString("name")
+            _ = try p.optionalInt("containerPort")
+        }
+        for m in try c.optionalList("volumeMounts") ?? [] {
+            try requireMap(m)
+            _ = try m.optionalString("name")
+            _ = try m.optionalString("mountPath")
+        }
+        for key in ["resources", "livenessProbe", "readinessProbe", "startupProbe", "securityContext"] {
+            _ = try c.optionalMap(key)
+        }
+    }
+
+    private static func requireMap(_ r: FieldReader) throws(FieldError) {
+        guard case .object = r.value else { throw FieldError(path: r.path, message: "expected a map, got \(r.value.typeName)") }
+    }
+
+    // MARK: user-first merge
+
+    /// Lays `user` over `defaults` (spec A §4.4.4): pod labels/annotations merged with the user
+    /// winning; the user's serviceAccountName if set; containers and init containers matched by
+    /// name (user container as the base, empty fields filled from the default, list fields user
+    /// first then non-conflicting defaults); user-only containers in the user's order, default-only
+    /// ones appended; volumes user first then defaults with free names; a non-empty user
+    /// imagePullSecrets list replaces the default one. Any other user field wins.
+    /// Call only with a `user` template that passed `validate`.
+    public static func userFirst(defaults: Value, user: Value) -> Value {
+        var out = defaults.objectValue ?? OrderedMap()
+        let u = user.objectValue ?? OrderedMap()
+        for (key, uv) in u {
+            switch key {
+            case "metadata": out[key] = mergeMetadata(defaults: out[key] ?? .null, user: uv)
+            case "spec": out[key] = mergePodSpec(defaults: out[key] ?? .null, user: uv)
+            default: if !uv.isNull { out[key] = uv }
+            }
+        }
+        return .object(out)
+    }
+
+    static func mergeMetadata(defaults: Value, user: Value) -> Value {
+        var out = defaults.objectValue ?? OrderedMap()
+        for (key, uv) in user.objectValue ?? OrderedMap() {
+            switch key {
+            case "labels", "annotations":
+                let merged = Labels.merge(defaults: defaults[key]?.stringMapValue ?? [:], userWins: uv.stringMapValue)
+                out[key] = merged.isEmpty ? nil : .stringMap(merged)
+            default: if !uv.isNull { out[key] = uv }
+            }
+        }
+        return .object(out)
+    }
+
+    static func mergePodSpec(defaults: Value, user: Value) -> Value {
+        var out = defaults.objectValue ?? OrderedMap()
+        for (key, uv) in user.objectValue ?? OrderedMap() {
+            switch key {
+            case "serviceAccountName":
+                if let s = uv.stringValue, !s.isEmpty { out[key] = uv }
+            case "containers", "initContainers":
+                out[key] = .array(mergeContainers(defaults: defaults[key]?.arrayValue ?? [], user: uv.arrayValue ?? []))
+            case "volumes":
+                out[key] = .array(userFirstList(user: uv.arrayValue ?? [], defaults: defaults[key]?.arrayValue ?? [], sameAs: sameName))
+            case "imagePullSecrets":
+                if let list = uv.arrayValue, !list.isEmpty { out[key] = uv }
+            default:
+                if !uv.isNull { out[key] = uv }
+            }
+        }
+        return .object(out)
+    }
+
+    /// Fields of a container filled from the default when the user left them empty.
+    static let fillIfEmpty = ["image", "command", "args", "workingDir", "livenessProbe", "readinessProbe", "startupProbe", "securityContext", "imagePullPolicy"]
+
+    static func mergeContainers(defaults: [Value], user: [Value]) -> [Value] {
+        var out: [Value] = []
+        for uc in user {
+            guard let d = defaults.first(where: { sameName($0, uc) }) else {
+                out.append(uc)
+                continue
+            }
+            out.append(mergeContainer(defaults: d, user: uc))
+        }
+        for d in defaults where !user.contains(where: { sameName($0, d) }) { out.append(d) }
+        return out
+    }
+
+    static func mergeContainer(defaults: Value, user: Value) -> Value {
+        var out = user.objectValue ?? OrderedMap()
+        let d = defaults.objectValue ?? OrderedMap()
+        for key in fillIfEmpty {
+            if (out[key] ?? .null).isEmptyish || out[key]?.stringValue == "", let dv = d[key] { out[key] = dv }
+        }
+        let resources = out["resources"] ?? .null
+        if (resources["requests"] ?? .null).isEmptyish && (resources["limits"] ?? .null).isEmptyish, let dv = d["resources"] {
+            out["resources"] = dv
+        }
+        let lists: [(String, (Value, Value) -> Bool)] = [("ports", samePort), ("env", sameName), ("volumeMounts", sameName)]
+        for (key, same) in lists {
+            let merged = userFirstList(user: out[key]?.arrayValue ?? [], defaults: d[key]?.arrayValue ?? [], sameAs: same)
+            out[key] = merged.isEmpty ? nil : .array(merged)
+        }
+        // Keep the default container's key order for fields the user did not set, so output reads
+        // like the operator's template.
+        var ordered = OrderedMap()
+        for key in d.keys where out.contains(key) { ordered[key] = out[key] }
+        for (key, v) in out where !ordered.contains(key) { ordered[key] = v }
+        return .object(ordered)
+    }
+
+    /// User items first, then default items that do not conflict with any user item.
+    static func userFirstList(user: [Value], defaults: [Value], sameAs: (Value, Value) -> Bool) -> [Value] {
+        user + defaults.filter { d in !user.contains { sameAs($0, d) } }
+    }
+
+    static func sameName(_ a: Value, _ b: Value) -> Bool {
+        guard let x = a["name"]?.stringValue else { return false }
+        return x == b["name"]?.stringValue
+    }
+
+    /// Ports conflict by name or by number.
+    static func samePort(_ a: Value, _ b: Value) -> Bool {
+        if let x = a["name"]?.stringValue, !x.isEmpty, x == b["name"]?.stringValue { return true }
+        if let x = a["containerPort"]?.intValue, x == b["containerPort"]?.intValue { return true }
+        return false
+    }
+}

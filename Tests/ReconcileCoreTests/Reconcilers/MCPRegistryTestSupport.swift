@@ -1,0 +1,100 @@
+import Testing
+@testable import ReconcileCore
+
+/// Builders for MCPRegistry unit tests: registries and owned objects as literals, and a minimal
+/// stand-in for the API server that carries a plan's actions out on a snapshot.
+enum RegistryFixture {
+    static let namespace = "toolhive-system"
+    static let uid = "uid-reg-1"
+    static let config = "sources:\n  - name: k8s\n    kubernetes: {}\nregistries:\n  - name: default\n    sources: [\"k8s\"]\n"
+    static let env = OperatorEnvironment()
+    static let reconciler = MCPRegistryReconciler()
+
+    static func registry(
+        name: String = "reg", spec: Value = ["configYAML": .string(config)], generation: Int64 = 1,
+        finalizers: [String] = [MCPRegistry.finalizer], status: Value = .null, deleting: Bool = false
+    ) -> KubeObject {
+        var o = KubeObject(apiVersion: Kinds.toolhiveAPIVersion, kind: "MCPRegistry", namespace: namespace, name: name)
+        o.uid = uid
+        o.generation = generation
+        o.finalizers = finalizers
+        if deleting { o.deletionTimestamp = "2026-01-01T00:00:00Z" }
+        o.spec = spec
+        o.status = status
+        return o
+    }
+
+    /// A Deployment `R-api` owned by the registry with the given ready replica count.
+    static func deployment(for registry: KubeObject, readyReplicas: Int64?) -> KubeObject {
+        var d = KubeObject.owned(by: registry, kind: Kinds.deployment, name: Naming.registryAPI(registry.name))
+        d.root["spec"] = ["replicas": 1]
+        if let readyReplicas { d.status = ["replicas": 1, "readyReplicas": .int(readyReplicas)] }
+        return d
+    }
+
+    static func key(_ name: String = "reg") -> ObjectKey { ObjectKey(Kinds.mcpRegistry, namespace: namespace, name: name) }
+
+    static func reconcile(_ objects: [KubeObject], name: String = "reg", env: OperatorEnvironment = env) -> ReconcileResult {
+        reconciler.reconcile(Snapshot(objects), key: key(name), env: env)
+    }
+
+    /// Carries the actions out the way the API server would (apply replaces spec/metadata but keeps
+    /// status and fields the apply omits such as replicas; status patches replace status).
+    static func applying(_ result: ReconcileResult, to snapshot: Snapshot) -> Snapshot {
+        var s = snapshot
+        for action in result.actions {
+            switch action.operation {
+            case .apply(var o):
+                if let old = s.get(o.key) {
+                    o.status = old.status
+                    if o.spec["replicas"] == nil, let r = old.spec["replicas"] { o.root["spec"] = merged(o.spec, "replicas", r) }
+                }
+                s.upsert(o)
+            case .patchStatus(let ref, let status):
+                if var o = s.get(ref.key) { o.status = status; s.upsert(o) }
+            case .addFinalizer(let ref, let f):
+                if var o = s.get(ref.key) { o.finalizers += [f]; s.upsert(o) }
+            case .removeFinalizer(let ref, let f):
+                if var o = s.get(ref.key) { o.finalizers.removeAll { $0 == f }; s.upsert(o) }
+            case .delete(let ref):
+                s.remove(ref.key)
+            }
+        }
+        return s
+    }
+
+    static func merged(_ v: Value, _ key: String, _ x: Value) -> Value {
+        var m = v.objectValue ?? OrderedMap()
+        m[key] = x
+        return .object(m)
+    }
+
+    /// Sets the Deployment's ready replicas, as the Deployment controller and kubelet would.
+    static func settingReady(_ n: Int64, registry: String = "reg", in snapshot: Snapshot) -> Snapshot {
+        var s = snapshot
+        if var d = s.get(Kinds.deployment, namespace: namespace, name: Naming.registryAPI(registry)) {
+            d.status = ["replicas": 1, "readyReplicas": .int(n)]
+            s.upsert(d)
+        }
+        return s
+    }
+}
+
+extension ReconcileResult {
+    var appliedObjects: [KubeObject] {
+        actions.compactMap { if case .apply(let o) = $0.operation { return o }; return nil }
+    }
+    func applied(_ kind: GroupKind) -> KubeObject? { appliedObjects.first { $0.groupKind == kind } }
+    /// The status written by this pass, if any.
+    var writtenStatus: Value? {
+        for a in actions { if case .patchStatus(_, let s) = a.operation { return s } }
+        return nil
+    }
+    var ops: [String] { actions.map { "\($0.op) \($0.target.kind)" } }
+}
+
+extension Value {
+    func condition(_ type: String) -> Condition? {
+        (self["conditions"]?.arrayValue ?? []).compactMap(Condition.init(value:)).first { $0.type == type }
+    }
+}
