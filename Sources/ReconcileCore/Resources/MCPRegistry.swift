@@ -145,23 +145,16 @@ public struct MCPRegistryValidationError: Error, Sendable, Hashable, CustomStrin
 /// The consolidated status (seed 001): phase, message, url, readyReplicas, observedGeneration and
 /// the conditions. Read from any stored status, including APRIL's `Running` phase.
 public struct MCPRegistryStatus: Sendable, Equatable {
-    public var phase: String?
-    public var message: String?
-    public var url: String?
+    public var phase: String? = nil
+    public var message: String? = nil
+    public var url: String? = nil
     /// Written only when non-zero, like the Go field's `omitempty`.
-    public var readyReplicas: Int64
-    public var observedGeneration: Int64
-    public var conditions: ConditionList
+    public var readyReplicas: Int64 = 0
+    public var observedGeneration: Int64 = 0
+    public var conditions = ConditionList()
+}
 
-    public init(phase: String? = nil, message: String? = nil, url: String? = nil, readyReplicas: Int64 = 0, observedGeneration: Int64 = 0, conditions: ConditionList = ConditionList()) {
-        self.phase = phase
-        self.message = message
-        self.url = url
-        self.readyReplicas = readyReplicas
-        self.observedGeneration = observedGeneration
-        self.conditions = conditions
-    }
-
+extension MCPRegistryStatus {
     /// Reads a stored status; the legacy phase `Running` reads as `Ready`. Fields of the old
     /// three-phase model (`syncStatus`, `apiStatus`) are ignored, so the next write drops them.
     public init(reading status: Value) {

@@ -64,10 +64,7 @@ import Testing
     }
 
     @Test func readyToPendingClearsURL() throws {
-        var s = Snapshot([F.registry(finalizers: [])])
-        s = F.applying(F.reconcile(Array(s.allObjects)), to: s)
-        s = F.settingReady(1, in: s)
-        s = F.applying(F.reconciler.reconcile(s, key: F.key(), env: F.env), to: s)
+        var s = F.readyWorld()
         let regReady = try #require(s.get(F.key()))
         #expect(regReady.status["url"] == "http://reg-api.toolhive-system:8080")
         s = F.settingReady(0, in: s)
@@ -82,18 +79,12 @@ import Testing
     }
 
     @Test func readyToFailedClearsURLAndNamesTheChild() throws {
-        var s = Snapshot([F.registry(finalizers: [])])
-        s = F.applying(F.reconcile(Array(s.allObjects)), to: s)
-        s = F.settingReady(1, in: s)
-        s = F.applying(F.reconciler.reconcile(s, key: F.key(), env: F.env), to: s)
+        var s = F.readyWorld()
         // Someone else takes the Service name over.
         var svc = try #require(s.get(Kinds.service, namespace: F.namespace, name: "reg-api"))
         svc.ownerReferences = [OwnerReference(apiVersion: "v1", kind: "Other", name: "intruder", uid: "u-2")]
         s.upsert(svc)
-        var reg = try #require(s.get(F.key()))
-        reg.spec = ["configYAML": "changed: true\n"]
-        reg.generation = 2
-        s.upsert(reg)
+        s = F.editingSpec(["configYAML": "changed: true\n"], in: s)
         let r = F.reconciler.reconcile(s, key: F.key(), env: F.env)
         #expect(r.ops == ["apply ConfigMap", "apply Deployment", "patchStatus MCPRegistry"])
         let status = try #require(r.writtenStatus)
@@ -158,35 +149,23 @@ import Testing
         #expect(s.get(F.key())?.condition("PodTemplateValid")?.status == .false)
         // Fixed: True, with a new transition time.
         let later = OperatorEnvironment(now: F.env.now.adding(seconds: 60))
-        var reg = try #require(s.get(F.key()))
-        reg.spec = ["configYAML": "x: 1\n", "podTemplateSpec": ["metadata": ["labels": ["a": "1"]]]]
-        reg.generation = 2
-        s.upsert(reg)
+        s = F.editingSpec(["configYAML": "x: 1\n", "podTemplateSpec": ["metadata": ["labels": ["a": "1"]]]], in: s)
         s = F.applying(F.reconciler.reconcile(s, key: F.key(), env: later), to: s)
         let valid = try #require(s.get(F.key())?.condition("PodTemplateValid"))
         #expect(valid == Condition(type: "PodTemplateValid", status: .true, reason: "ValidPodTemplateSpec", message: "PodTemplateSpec is valid", observedGeneration: 2, lastTransitionTime: later.now.rfc3339))
         #expect(s.get(F.key())?.status["phase"] == "Pending")
         // Removed: the condition goes away rather than staying True for a template that is gone.
-        reg = try #require(s.get(F.key()))
-        reg.spec = ["configYAML": "x: 1\n"]
-        reg.generation = 3
-        s.upsert(reg)
+        s = F.editingSpec(["configYAML": "x: 1\n"], in: s)
         s = F.applying(F.reconciler.reconcile(s, key: F.key(), env: later), to: s)
         #expect(s.get(F.key())?.condition("PodTemplateValid") == nil)
         #expect(s.get(F.key())?.condition("Ready")?.observedGeneration == 3)
     }
 
     @Test func configChangeRollsTheDeployment() throws {
-        var s = Snapshot([F.registry(finalizers: [])])
-        s = F.applying(F.reconcile(Array(s.allObjects)), to: s)
-        s = F.settingReady(1, in: s)
-        s = F.applying(F.reconciler.reconcile(s, key: F.key(), env: F.env), to: s)
+        var s = F.readyWorld()
         let oldDeployment = try #require(s.get(Kinds.deployment, namespace: F.namespace, name: "reg-api"))
         let oldHash = oldDeployment[path: "spec.template.metadata.annotations"]?["toolhive.stacklok.dev/config-hash"]
-        var reg = try #require(s.get(F.key()))
-        reg.spec = ["configYAML": "sources: []\n"]
-        reg.generation = 2
-        s.upsert(reg)
+        s = F.editingSpec(["configYAML": "sources: []\n"], in: s)
         let r = F.reconciler.reconcile(s, key: F.key(), env: F.env)
         #expect(r.ops == ["apply ConfigMap", "apply Deployment", "patchStatus MCPRegistry"])
         let cm = try #require(r.applied(Kinds.configMap))
@@ -194,7 +173,7 @@ import Testing
         #expect(cm.annotations["toolhive.stacklok.dev/content-checksum"] == SHA256.hex("sources: []\n"))
         let d = try #require(r.applied(Kinds.deployment))
         let newHash = d[path: "spec.template.metadata.annotations"]?["toolhive.stacklok.dev/config-hash"]
-        #expect(newHash == .string(reg.spec.canonicalSHA256))
+        #expect(newHash == s.get(F.key()).map { .string($0.spec.canonicalSHA256) })
         #expect(newHash != oldHash)
         #expect(d.spec["replicas"] == nil)
         // Still serving from the old pods while they roll: Ready, with observedGeneration 2.

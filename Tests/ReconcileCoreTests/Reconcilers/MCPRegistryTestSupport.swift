@@ -69,6 +69,26 @@ enum RegistryFixture {
         return .object(m)
     }
 
+    /// A registry created from scratch and brought to Ready: its first pass applied, the Deployment
+    /// given one ready replica, the second pass applied.
+    static func readyWorld() -> Snapshot {
+        var s = Snapshot([registry(finalizers: [])])
+        s = applying(reconciler.reconcile(s, key: key(), env: env), to: s)
+        s = settingReady(1, in: s)
+        return applying(reconciler.reconcile(s, key: key(), env: env), to: s)
+    }
+
+    /// The user edits the registry's spec (the API server bumps the generation).
+    static func editingSpec(_ spec: Value, in snapshot: Snapshot) -> Snapshot {
+        var s = snapshot
+        if var reg = s.get(key()) {
+            reg.spec = spec
+            reg.generation += 1
+            s.upsert(reg)
+        }
+        return s
+    }
+
     /// Sets the Deployment's ready replicas, as the Deployment controller and kubelet would.
     static func settingReady(_ n: Int64, registry: String = "reg", in snapshot: Snapshot) -> Snapshot {
         var s = snapshot
