@@ -31,6 +31,18 @@ public enum RegistryDeploymentBuilder {
         return d
     }
 
+    /// The API server's own check a Deployment must pass: its pod template labels must match its
+    /// selector. A user podTemplateSpec that overrides `app.kubernetes.io/name` (user labels win,
+    /// §4.4.4) breaks it; the real operator then fails to write the Deployment.
+    public static func selectorProblem(of deployment: KubeObject) -> String? {
+        guard deployment.groupKind == Kinds.deployment else { return nil }
+        let selector = deployment[path: "spec.selector.matchLabels"]?.stringMapValue ?? [:]
+        let labels = deployment[path: "spec.template.metadata.labels"]?.stringMapValue ?? [:]
+        let broken = selector.keys.sorted().filter { labels[$0] != selector[$0] }
+        guard !broken.isEmpty else { return nil }
+        return "Deployment \(deployment.namespace)/\(deployment.name) is invalid: spec.template.metadata.labels: `selector` does not match template `labels` (\(broken.joined(separator: ", ")))"
+    }
+
     /// Spec imagePullSecrets first, then the operator defaults, without repeats. Used by the pod
     /// template and the ServiceAccount alike.
     public static func mergedImagePullSecrets(spec: MCPRegistrySpec, env: OperatorEnvironment) -> [String] {

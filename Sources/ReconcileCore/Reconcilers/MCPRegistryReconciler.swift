@@ -81,7 +81,7 @@ public struct MCPRegistryReconciler: Reconciler {
         // Stop at the first child that cannot be written, as the real operator does.
         for step in steps {
             for (object, why) in step.objects {
-                if let conflict = foreignController(of: object, registry: registry, in: plan.snapshot) {
+                if let conflict = foreignController(of: object, registry: registry, in: plan.snapshot) ?? RegistryDeploymentBuilder.selectorProblem(of: object) {
                     return .childFailed(reason: step.reason, message: "\(step.prefix): \(conflict)")
                 }
                 plan.ensure(object, why: why)

@@ -112,6 +112,19 @@ import Testing
         #expect(r.requeueAfterSeconds == nil)
     }
 
+    @Test func userLabelBreakingTheSelectorFailsTheDeployment() throws {
+        let spec: Value = ["configYAML": "x\n", "podTemplateSpec": ["metadata": ["labels": ["app.kubernetes.io/name": "mine"]]]]
+        let r = F.reconcile([F.registry(spec: spec)])
+        // ConfigMap and RBAC are written, then the Deployment step fails; the Service is not reached.
+        #expect(r.ops == ["apply ConfigMap", "apply ServiceAccount", "apply Role", "apply RoleBinding", "patchStatus MCPRegistry"])
+        let status = try #require(r.writtenStatus)
+        #expect(status["phase"] == "Failed")
+        #expect(status.condition("Ready")?.reason == "DeploymentFailed")
+        #expect(status["message"] == "Failed to ensure deployment: Deployment toolhive-system/reg-api is invalid: spec.template.metadata.labels: `selector` does not match template `labels` (app.kubernetes.io/name)")
+        #expect(status.condition("PodTemplateValid")?.status == .true, "the template decodes; it is the merged Deployment that is rejected")
+        #expect(r.requeueAfterSeconds == 30)
+    }
+
     @Test func invalidPodTemplateIsStillDeletable() throws {
         let spec: Value = ["configYAML": "x: 1\n", "podTemplateSpec": "not a template", "volumes": [["name": "registry-server-config"]]]
         let r = F.reconcile([F.registry(spec: spec, deleting: true)])
