@@ -63,6 +63,21 @@ import Testing
         #expect(r.requeueAfterSeconds == nil)
     }
 
+    /// Review item 2: the one readiness reading decides phase, URL, readyReplicas and requeue together.
+    @Test(arguments: [nil, 0, 1, 3] as [Int64?], [true, false])
+    func readinessDecidesStatusAndRequeueTogether(readyReplicas: Int64?, deploymentExists: Bool) throws {
+        let reg = F.registry()
+        let objects = deploymentExists ? [reg, F.deployment(for: reg, readyReplicas: readyReplicas)] : [reg]
+        let r = F.reconcile(objects)
+        let status = try #require(r.writtenStatus)
+        let ready = deploymentExists && (readyReplicas ?? 0) > 0
+        #expect(status["phase"] == (ready ? "Ready" : "Pending"))
+        #expect((status["url"] != nil) == ready)
+        #expect(status.condition("Ready")?.status == (ready ? .true : .false))
+        #expect(status["readyReplicas"]?.intValue ?? 0 == (deploymentExists ? readyReplicas ?? 0 : 0))
+        #expect(r.requeueAfterSeconds == (ready ? nil : 30))
+    }
+
     @Test func readyToPendingClearsURL() throws {
         var s = F.readyWorld()
         let regReady = try #require(s.get(F.key()))
@@ -146,6 +161,13 @@ import Testing
         // Without the finalizer there is nothing left to do.
         let gone = F.reconcile([F.registry(finalizers: [], deleting: true)])
         #expect(gone.isNoop && gone.requeueAfterSeconds == nil)
+    }
+
+    @Test func nullPodTemplateSpecCountsAsAbsent() throws {
+        let r = F.reconcile([F.registry(spec: ["configYAML": "x\n", "podTemplateSpec": nil])])
+        #expect(r.writtenStatus?.condition("PodTemplateValid") == nil)
+        #expect(r.applied(Kinds.deployment)?.annotations["toolhive.stacklok.io/podtemplatespec-hash"] == nil)
+        #expect(r.writtenStatus?["phase"] == "Pending")
     }
 
     @Test func missingRegistryIsANoop() {
