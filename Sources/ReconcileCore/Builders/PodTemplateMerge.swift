@@ -73,48 +73,40 @@ public enum PodTemplateMerge {
     /// imagePullSecrets list replaces the default one. Any other user field wins.
     /// Call only with a `user` template that passed `validate`.
     public static func userFirst(defaults: Value, user: Value) -> Value {
+        overlay(defaults, with: user, merging: [
+            "metadata": { d, u in overlay(d ?? .null, with: u, merging: ["labels": mergeStringMaps, "annotations": mergeStringMaps]) },
+            "spec": { d, u in mergePodSpec(defaults: d ?? .null, user: u) },
+        ])
+    }
+
+    /// The user's fields laid over the defaults' (a non-null user value wins), except the keys in
+    /// `special`, whose merge function gets (default value, user value) and returns the result.
+    static func overlay(_ defaults: Value, with user: Value, merging special: [String: (Value?, Value) -> Value?]) -> Value {
         var out = defaults.objectValue ?? OrderedMap()
-        let u = user.objectValue ?? OrderedMap()
-        for (key, uv) in u {
-            switch key {
-            case "metadata": out[key] = mergeMetadata(defaults: out[key] ?? .null, user: uv)
-            case "spec": out[key] = mergePodSpec(defaults: out[key] ?? .null, user: uv)
-            default: if !uv.isNull { out[key] = uv }
+        for (key, uv) in user.objectValue ?? OrderedMap() {
+            if let merge = special[key] {
+                out[key] = merge(out[key], uv)
+            } else if !uv.isNull {
+                out[key] = uv
             }
         }
         return .object(out)
     }
 
-    static func mergeMetadata(defaults: Value, user: Value) -> Value {
-        var out = defaults.objectValue ?? OrderedMap()
-        for (key, uv) in user.objectValue ?? OrderedMap() {
-            switch key {
-            case "labels", "annotations":
-                let merged = Labels.merge(defaults: defaults[key]?.stringMapValue ?? [:], userWins: uv.stringMapValue)
-                out[key] = merged.isEmpty ? nil : .stringMap(merged)
-            default: if !uv.isNull { out[key] = uv }
-            }
-        }
-        return .object(out)
+    /// Labels and annotations: defaults plus user, the user winning on conflict.
+    static func mergeStringMaps(_ defaults: Value?, _ user: Value) -> Value? {
+        let merged = Labels.merge(defaults: defaults?.stringMapValue ?? [:], userWins: user.stringMapValue)
+        return merged.isEmpty ? nil : .stringMap(merged)
     }
 
     static func mergePodSpec(defaults: Value, user: Value) -> Value {
-        var out = defaults.objectValue ?? OrderedMap()
-        for (key, uv) in user.objectValue ?? OrderedMap() {
-            switch key {
-            case "serviceAccountName":
-                if let s = uv.stringValue, !s.isEmpty { out[key] = uv }
-            case "containers", "initContainers":
-                out[key] = .array(mergeContainers(defaults: defaults[key]?.arrayValue ?? [], user: uv.arrayValue ?? []))
-            case "volumes":
-                out[key] = .array(userFirstList(user: uv.arrayValue ?? [], defaults: defaults[key]?.arrayValue ?? [], sameAs: sameName))
-            case "imagePullSecrets":
-                if let list = uv.arrayValue, !list.isEmpty { out[key] = uv }
-            default:
-                if !uv.isNull { out[key] = uv }
-            }
-        }
-        return .object(out)
+        overlay(defaults, with: user, merging: [
+            "serviceAccountName": { d, u in u.stringValue?.isEmpty == false ? u : d },
+            "containers": { d, u in .array(mergeContainers(defaults: d?.arrayValue ?? [], user: u.arrayValue ?? [])) },
+            "initContainers": { d, u in .array(mergeContainers(defaults: d?.arrayValue ?? [], user: u.arrayValue ?? [])) },
+            "volumes": { d, u in .array(userFirstList(user: u.arrayValue ?? [], defaults: d?.arrayValue ?? [], sameAs: sameName)) },
+            "imagePullSecrets": { d, u in u.arrayValue?.isEmpty == false ? u : d },
+        ])
     }
 
     /// Fields of a container filled from the default when the user left them empty.
