@@ -95,7 +95,8 @@ enum CLIPaths {
         #expect(out.exitCode == 0, "\(out.stderr)")
         let list = try JSONReader.parse(out.stdout)
         let names = (list["items"]?.arrayValue ?? []).map { "\($0[path: "metadata.namespace"]?.stringValue ?? "")/\($0[path: "metadata.name"]?.stringValue ?? "")" }
-        #expect(names == ["other/a", "team/b", "team/d"])
+        // Sorted by apiVersion ("apps/v1" < "v1"), kind, namespace, name.
+        #expect(names == ["team/d", "other/a", "team/b"])
         #expect(list["items"]?.arrayValue?.first?[path: "metadata.uid"] == nil)
     }
 

@@ -1,69 +1,7 @@
-/// A user-supplied `podTemplateSpec` (a raw, preserve-unknown field): the check that it decodes as
-/// a PodTemplateSpec, and the user-first merge of it over the operator's default template.
-///
-/// Both work on `Value` trees so unknown pod fields pass through untouched.
+/// The user-first merge of a user-supplied `podTemplateSpec` (a raw, preserve-unknown field) over an
+/// operator's default pod template. Works on `Value` trees so unknown pod fields pass through
+/// untouched. (Whether the template decodes at all is `K8sPodPatch.validate`.)
 public enum PodTemplateMerge {
-
-    // MARK: decoding check
-
-    /// Checks the fields a PodTemplateSpec decoder would reject for their type (a map where a list
-    /// belongs, a number where a string belongs), as Go's `json.Unmarshal` into
-    /// `corev1.PodTemplateSpec` would. The error names the field, relative to `path`.
-    public static func validate(_ template: Value, path: String) throws(FieldError) {
-        let r = FieldReader(template, path: path)
-        try requireMap(r)
-        if let meta = try r.optionalMap("metadata") {
-            _ = try meta.stringMap("labels")
-            _ = try meta.stringMap("annotations")
-        }
-        guard let spec = try r.optionalMap("spec") else { return }
-        _ = try spec.optionalString("serviceAccountName")
-        for key in ["containers", "initContainers"] {
-            for c in try spec.optionalList(key) ?? [] { try validateContainer(c) }
-        }
-        for v in try spec.optionalList("volumes") ?? [] {
-            try requireMap(v)
-            _ = try v.optionalString("name")
-        }
-        for s in try spec.optionalList("imagePullSecrets") ?? [] {
-            try requireMap(s)
-            _ = try s.optionalString("name")
-        }
-        for key in ["nodeSelector"] { _ = try spec.stringMap(key) }
-        for key in ["affinity", "securityContext"] { _ = try spec.optionalMap(key) }
-        _ = try spec.optionalList("tolerations")
-    }
-
-    private static func validateContainer(_ c: FieldReader) throws(FieldError) {
-        try requireMap(c)
-        for key in ["name", "image", "workingDir", "imagePullPolicy"] { _ = try c.optionalString(key) }
-        _ = try c.stringList("command")
-        _ = try c.stringList("args")
-        for e in try c.optionalList("env") ?? [] {
-            try requireMap(e)
-            _ = try e.optionalString("name")
-            _ = try e.optionalString("value")
-        }
-        for p in try c.optionalList("ports") ?? [] {
-            try requireMap(p)
-            _ = try p.optionalString("name")
-            _ = try p.optionalInt("containerPort")
-        }
-        for m in try c.optionalList("volumeMounts") ?? [] {
-            try requireMap(m)
-            _ = try m.optionalString("name")
-            _ = try m.optionalString("mountPath")
-        }
-        for key in ["resources", "livenessProbe", "readinessProbe", "startupProbe", "securityContext"] {
-            _ = try c.optionalMap(key)
-        }
-    }
-
-    private static func requireMap(_ r: FieldReader) throws(FieldError) {
-        guard case .object = r.value else { throw FieldError(path: r.path, message: "expected a map, got \(r.value.typeName)") }
-    }
-
-    // MARK: user-first merge
 
     /// Lays `user` over `defaults` (spec A §4.4.4): pod labels/annotations merged with the user
     /// winning; the user's serviceAccountName if set; containers and init containers matched by
@@ -71,7 +9,7 @@ public enum PodTemplateMerge {
     /// first then non-conflicting defaults); user-only containers in the user's order, default-only
     /// ones appended; volumes user first then defaults with free names; a non-empty user
     /// imagePullSecrets list replaces the default one. Any other user field wins.
-    /// Call only with a `user` template that passed `validate`.
+    /// Call only with a `user` template that passed `K8sPodPatch.validate`.
     public static func userFirst(defaults: Value, user: Value) -> Value {
         overlay(defaults, with: user, merging: [
             "metadata": { d, u in overlay(d ?? .null, with: u, merging: ["labels": mergeStringMaps, "annotations": mergeStringMaps]) },

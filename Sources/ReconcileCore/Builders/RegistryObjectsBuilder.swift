@@ -1,8 +1,6 @@
 /// The MCPRegistry's supporting objects (spec A §4.4): the config ConfigMap, the ServiceAccount,
 /// Role and RoleBinding the registry API runs as, and the Service in front of it.
 public enum RegistryObjectsBuilder {
-    public static let contentChecksumAnnotation = "toolhive.stacklok.dev/content-checksum"
-
     /// `L_reg(R, X)`.
     public static func labels(registry: String, name: String) -> [String: String] {
         [
@@ -19,11 +17,12 @@ public enum RegistryObjectsBuilder {
     }
 
     /// `R-registry-server-config`: `config.yaml` is `spec.configYAML` verbatim (never parsed), with a
-    /// SHA-256 content checksum. No labels, as in the real operator.
+    /// SHA-256 content checksum (the annotation key the RunConfig ConfigMap uses too). No labels, as
+    /// in the real operator.
     public static func configMap(for registry: KubeObject, configYAML: String) -> KubeObject {
         var cm = KubeObject.owned(
             by: registry, kind: Kinds.configMap, name: Naming.registryConfigMap(registry.name),
-            annotations: [contentChecksumAnnotation: SHA256.hex(configYAML)])
+            annotations: [RunConfigBuilder.contentChecksumAnnotation: SHA256.hex(configYAML)])
         cm.root["data"] = [MCPRegistry.configFileKey: .string(configYAML)]
         return cm
     }

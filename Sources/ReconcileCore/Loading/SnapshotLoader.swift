@@ -73,28 +73,43 @@ public struct SnapshotLoader: Sendable {
         var errors: [LoadError] = []
         var seen: [ObjectKey: FileLocation] = [:]
         for input in inputs {
-            let docs: [ParsedDocument]
+            var docs: [ParsedDocument]
             do throws(SyntaxError) {
-                docs = input.looksLikeJSON
-                    ? try JSONReader.parseStream(bytes: input.bytes, recordPositions: recordPositions)
-                    : try YAMLReader.parseStream(bytes: input.bytes, recordPositions: recordPositions)
+                docs = try parse(input, recordPositions: recordPositions)
             } catch {
                 errors.append(LoadError(error.message, at: FileLocation(path: input.path, position: error.position)))
                 continue
             }
-            for doc in docs {
-                for item in expand(doc, path: input.path, errors: &errors) {
-                    if let first = seen[item.object.key] {
-                        errors.append(LoadError("duplicate object \(item.object.key) (first defined at \(first))", at: item.location))
-                        continue
-                    }
-                    seen[item.object.key] = item.location
-                    out.append(item)
+            var fileErrors: [LoadError] = []
+            var items: [Loaded] = []
+            for doc in docs { items += expand(doc, path: input.path, errors: &fileErrors) }
+            if !fileErrors.isEmpty && !recordPositions {
+                // Only now pay for field positions, so the messages point at the offending item.
+                if let positioned = try? parse(input, recordPositions: true) {
+                    docs = positioned
+                    fileErrors = []
+                    items = []
+                    for doc in docs { items += expand(doc, path: input.path, errors: &fileErrors) }
                 }
+            }
+            errors += fileErrors
+            for item in items {
+                if let first = seen[item.object.key] {
+                    errors.append(LoadError("duplicate object \(item.object.key) (first defined at \(first))", at: item.location))
+                    continue
+                }
+                seen[item.object.key] = item.location
+                out.append(item)
             }
         }
         if !errors.isEmpty { throw LoadErrors(errors) }
         return out
+    }
+
+    private func parse(_ input: InputSource, recordPositions: Bool) throws(SyntaxError) -> [ParsedDocument] {
+        input.looksLikeJSON
+            ? try JSONReader.parseStream(bytes: input.bytes, recordPositions: recordPositions)
+            : try YAMLReader.parseStream(bytes: input.bytes, recordPositions: recordPositions)
     }
 
     /// The snapshot of every object in the inputs, with each object's origin recorded.

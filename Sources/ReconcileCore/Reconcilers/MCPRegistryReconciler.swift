@@ -164,8 +164,8 @@ enum PodTemplateCheck: Sendable, Equatable {
             self = .absent
             return
         }
-        do throws(FieldError) {
-            try PodTemplateMerge.validate(raw, path: "spec.podTemplateSpec")
+        do throws(K8sPodPatch.DecodeError) {
+            try K8sPodPatch.validate(raw)
             self = .valid(raw)
         } catch {
             self = .invalid("Failed to parse PodTemplateSpec: \(error). Deployment blocked until fixed.")

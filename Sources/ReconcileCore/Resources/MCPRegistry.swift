@@ -35,13 +35,6 @@ public enum MCPRegistry {
         "The MCPRegistry CRD is deprecated and will be removed in a future release; install the ToolHive registry server via the toolhive-registry-server Helm chart (https://github.com/stacklok/toolhive-registry-server) instead"
 }
 
-/// `spec.pgpassSecretRef` (a SecretKeySelector). Only the Secret's name and key are ever used: the
-/// secret's content never passes through the operator.
-public struct SecretKeyRef: Sendable, Hashable {
-    public var name: String
-    public var key: String
-}
-
 /// `spec` of an MCPRegistry, typed. `volumes`, `volumeMounts` and `podTemplateSpec` stay raw trees:
 /// they are passed through to the pod template, and only checked for the fields the operator reads.
 public struct MCPRegistrySpec: Sendable, Equatable {
@@ -49,6 +42,7 @@ public struct MCPRegistrySpec: Sendable, Equatable {
     public var displayName: String?
     public var volumes: [Value]
     public var volumeMounts: [Value]
+    /// A Secret referenced by name and key only: its content never passes through the operator.
     public var pgpassSecretRef: SecretKeyRef?
     /// Raw user template; validated separately (its failure has its own condition, §4.5 step 2).
     public var podTemplateSpec: Value?

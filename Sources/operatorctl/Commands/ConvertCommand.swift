@@ -15,6 +15,7 @@ struct ConvertCommand: Command {
         let format: CommonOptions.Format
         do throws(UsageError) {
             format = try CommonOptions.format(args)
+            _ = try CommonOptions.shuffleSeed(args)
         } catch {
             return .usageError(error, usage)
         }

@@ -7,6 +7,7 @@ enum CommonOptions {
         .value("filename", short: "f", name: "PATH", repeatable: true, help: "File, directory or - (stdin) to read; repeatable. Plain arguments work too"),
         .flag("recursive", short: "R", help: "Read directories recursively"),
         .value("namespace", short: "n", name: "NS", help: "Namespace for objects that set none (default \"default\")"),
+        .value("shuffle-seed", name: "N", help: "Permute the input order with this seed (a determinism check: output must not change)"),
     ]
     static let output: [OptionSpec] = [
         .value("output", short: "o", name: "FORMAT", help: "Output format: yaml or json (default yaml)"),
@@ -21,7 +22,6 @@ enum CommonOptions {
         .value("watch-namespace", name: "LIST", help: "Comma list of watched namespaces (env WATCH_NAMESPACE; empty: all)"),
         .value("platform", name: "NAME", help: "kubernetes or openshift (env TOOLHIVE_PLATFORM)"),
         .value("random-seed", name: "TEXT", help: "Seed for generated secrets (default fixed, so output is reproducible)"),
-        .value("shuffle-seed", name: "N", help: "Permute the input order with this seed (output must not change)"),
     ]
 
     enum Format: String { case yaml, json }

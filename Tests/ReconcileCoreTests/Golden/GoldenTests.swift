@@ -60,7 +60,7 @@ enum Golden {
         if expected != actual {
             let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
             let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
-            let line = zip(e, a).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(e.count, a.count)
+            let line = Array(zip(e, a)).firstIndex { $0.0 != $0.1 } ?? min(e.count, a.count)
             let want = line < e.count ? String(e[line]) : "<end>"
             let got = line < a.count ? String(a[line]) : "<end>"
             Issue.record("\(url.path):\(line + 1): golden differs\n  expected: \(want)\n  actual:   \(got)", sourceLocation: sourceLocation)

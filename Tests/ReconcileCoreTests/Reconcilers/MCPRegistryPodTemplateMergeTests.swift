@@ -79,22 +79,4 @@ import Testing
     @Test func emptyUserTemplateKeepsDefaults() {
         #expect(PodTemplateMerge.userFirst(defaults: defaults, user: [:]) == defaults)
     }
-
-    @Test func validationNamesTheField() {
-        func error(_ v: Value) -> String? {
-            do throws(FieldError) {
-                try PodTemplateMerge.validate(v, path: "t")
-                return nil
-            } catch {
-                return error.description
-            }
-        }
-        #expect(error(["spec": ["containers": [["name": "a", "image": "x"]]]]) == nil)
-        #expect(error("x") == "t: expected a map, got a string")
-        #expect(error(["spec": ["containers": [["name": "a", "args": "serve"]]]]) == "t.spec.containers[0].args: expected a list, got a string")
-        #expect(error(["spec": ["containers": [["ports": [["containerPort": "80"]]]]]]) == "t.spec.containers[0].ports[0].containerPort: expected an integer, got a string")
-        #expect(error(["metadata": ["labels": ["a": true]]]) == "t.metadata.labels.a: expected a string, got a boolean")
-        #expect(error(["spec": ["volumes": [1]]]) == "t.spec.volumes[0]: expected a map, got an integer")
-        #expect(error(["spec": ["initContainers": [["env": [["name": 3]]]]]]) == "t.spec.initContainers[0].env[0].name: expected a string, got an integer")
-    }
 }

@@ -118,7 +118,7 @@ import Testing
         let r = F.reconcile([reg, F.deployment(for: reg, readyReplicas: 1)])
         #expect(r.ops == ["patchStatus MCPRegistry"])
         let status = try #require(r.writtenStatus)
-        let msg = "Failed to parse PodTemplateSpec: spec.podTemplateSpec.spec.containers: expected a list, got a string. Deployment blocked until fixed."
+        let msg = "Failed to parse PodTemplateSpec: failed to unmarshal PodTemplateSpec: json: cannot unmarshal string into Go struct field PodSpec.spec.containers of type []v1.Container. Deployment blocked until fixed."
         #expect(status["phase"] == "Failed")
         #expect(status["message"] == .string("Invalid PodTemplateSpec: " + msg))
         #expect(status["url"] == nil)
