@@ -28,7 +28,7 @@ import Testing
                 "addFinalizer MCPRegistry", "apply ConfigMap", "apply ServiceAccount", "apply Role", "apply RoleBinding",
                 "apply Deployment", "apply Service", "patchStatus MCPRegistry",
             ])
-            let status = try #require(r.writtenStatus)
+            let status = try #require(r.statusPatch)
             #expect(status["phase"] == "Pending")
             #expect(r.requeueAfterSeconds == 30)
             // configYAML is passed through verbatim.

@@ -10,16 +10,16 @@ import Testing
             "addFinalizer MCPRegistry", "apply ConfigMap", "apply ServiceAccount", "apply Role", "apply RoleBinding",
             "apply Deployment", "apply Service", "patchStatus MCPRegistry",
         ])
-        let status = try #require(r.writtenStatus)
+        let status = try #require(r.statusPatch)
         #expect(status["phase"] == "Pending")
         #expect(status["message"] == "Registry API deployment is not ready yet")
         #expect(status["url"] == nil)
         #expect(status["readyReplicas"] == nil)
         #expect(status["observedGeneration"] == 1)
-        let ready = try #require(status.condition("Ready"))
+        let ready = try #require(ConditionList(status: status)["Ready"])
         #expect(ready.status == .false && ready.reason == "NotReady" && ready.observedGeneration == 1)
         #expect(ready.lastTransitionTime == F.env.now.rfc3339)
-        #expect(status.condition("PodTemplateValid") == nil)
+        #expect(ConditionList(status: status)["PodTemplateValid"] == nil)
         #expect(r.requeueAfterSeconds == 30)
         #expect(r.events == [Event(.warning, reason: "MCPRegistryDeprecated", message: MCPRegistry.deprecationMessage)])
         // Created with one replica.
@@ -30,7 +30,7 @@ import Testing
         let was: Value = ["phase": "Ready", "url": "http://reg-api.toolhive-system:8080", "readyReplicas": 1, "observedGeneration": 1]
         let reg = F.registry(status: was)
         let r = F.reconcile([reg])
-        let status = try #require(r.writtenStatus)
+        let status = try #require(r.statusPatch)
         #expect(status["phase"] == "Pending")
         #expect(status["url"] == nil)
         #expect(status["readyReplicas"] == nil)
@@ -41,9 +41,9 @@ import Testing
     @Test func deploymentPresentWithZeroReadyIsPending() throws {
         let reg = F.registry()
         let r = F.reconcile([reg, F.deployment(for: reg, readyReplicas: 0)])
-        let status = try #require(r.writtenStatus)
+        let status = try #require(r.statusPatch)
         #expect(status["phase"] == "Pending")
-        #expect(status.condition("Ready")?.reason == "NotReady")
+        #expect(ConditionList(status: status)["Ready"]?.reason == "NotReady")
         #expect(r.requeueAfterSeconds == 30)
         // The existing Deployment is updated without touching replicas (an HPA may own them).
         let d = try #require(r.applied(Kinds.deployment))
@@ -53,12 +53,12 @@ import Testing
     @Test func readyDeploymentGivesReadyURLAndReplicas() throws {
         let reg = F.registry()
         let r = F.reconcile([reg, F.deployment(for: reg, readyReplicas: 2)])
-        let status = try #require(r.writtenStatus)
+        let status = try #require(r.statusPatch)
         #expect(status["phase"] == "Ready")
         #expect(status["message"] == "Registry API is ready and serving requests")
         #expect(status["url"] == "http://reg-api.toolhive-system:8080")
         #expect(status["readyReplicas"] == 2)
-        let ready = try #require(status.condition("Ready"))
+        let ready = try #require(ConditionList(status: status)["Ready"])
         #expect(ready.status == .true && ready.reason == "Ready" && ready.message == "Registry API is ready and serving requests")
         #expect(r.requeueAfterSeconds == nil)
     }
@@ -69,11 +69,11 @@ import Testing
         let reg = F.registry()
         let objects = deploymentExists ? [reg, F.deployment(for: reg, readyReplicas: readyReplicas)] : [reg]
         let r = F.reconcile(objects)
-        let status = try #require(r.writtenStatus)
+        let status = try #require(r.statusPatch)
         let ready = deploymentExists && (readyReplicas ?? 0) > 0
         #expect(status["phase"] == (ready ? "Ready" : "Pending"))
         #expect((status["url"] != nil) == ready)
-        #expect(status.condition("Ready")?.status == (ready ? .true : .false))
+        #expect(ConditionList(status: status)["Ready"]?.status == (ready ? .true : .false))
         #expect(status["readyReplicas"]?.intValue ?? 0 == (deploymentExists ? readyReplicas ?? 0 : 0))
         #expect(r.requeueAfterSeconds == (ready ? nil : 30))
     }
@@ -85,9 +85,9 @@ import Testing
         s = F.settingReady(0, in: s)
         let r = F.reconciler.reconcile(s, key: F.key(), env: F.env)
         #expect(r.ops == ["patchStatus MCPRegistry"])
-        let status = try #require(r.writtenStatus)
+        let status = try #require(r.statusPatch)
         #expect(status["phase"] == "Pending" && status["url"] == nil && status["readyReplicas"] == nil)
-        let ready = try #require(status.condition("Ready"))
+        let ready = try #require(ConditionList(status: status)["Ready"])
         #expect(ready.status == .false)
         #expect(ready.lastTransitionTime == F.env.now.rfc3339)
         #expect(r.requeueAfterSeconds == 30)
@@ -102,12 +102,12 @@ import Testing
         s = F.editingSpec(["configYAML": "changed: true\n"], in: s)
         let r = F.reconciler.reconcile(s, key: F.key(), env: F.env)
         #expect(r.ops == ["apply ConfigMap", "apply Deployment", "patchStatus MCPRegistry"])
-        let status = try #require(r.writtenStatus)
+        let status = try #require(r.statusPatch)
         #expect(status["phase"] == "Failed")
         #expect(status["url"] == nil)
         #expect(status["message"] == "Failed to ensure service: Service toolhive-system/reg-api is already controlled by Other intruder")
         #expect(status["readyReplicas"] == 1, "the Deployment's real count is reported")
-        let ready = try #require(status.condition("Ready"))
+        let ready = try #require(ConditionList(status: status)["Ready"])
         #expect(ready.status == .false && ready.reason == "ServiceFailed")
         #expect(r.requeueAfterSeconds == 30)
     }
@@ -117,13 +117,13 @@ import Testing
         let reg = F.registry(spec: spec)
         let r = F.reconcile([reg, F.deployment(for: reg, readyReplicas: 1)])
         #expect(r.ops == ["patchStatus MCPRegistry"])
-        let status = try #require(r.writtenStatus)
+        let status = try #require(r.statusPatch)
         let msg = "Failed to parse PodTemplateSpec: failed to unmarshal PodTemplateSpec: json: cannot unmarshal string into Go struct field PodSpec.spec.containers of type []v1.Container. Deployment blocked until fixed."
         #expect(status["phase"] == "Failed")
         #expect(status["message"] == .string("Invalid PodTemplateSpec: " + msg))
         #expect(status["url"] == nil)
-        #expect(status.condition("PodTemplateValid") == Condition(type: "PodTemplateValid", status: .false, reason: "InvalidPodTemplateSpec", message: msg, observedGeneration: 1, lastTransitionTime: F.env.now.rfc3339))
-        #expect(status.condition("Ready")?.reason == "InvalidPodTemplateSpec")
+        #expect(ConditionList(status: status)["PodTemplateValid"] == Condition(type: "PodTemplateValid", status: .false, reason: "InvalidPodTemplateSpec", message: msg, observedGeneration: 1, lastTransitionTime: F.env.now.rfc3339))
+        #expect(ConditionList(status: status)["Ready"]?.reason == "InvalidPodTemplateSpec")
         #expect(r.requeueAfterSeconds == nil)
     }
 
@@ -132,11 +132,11 @@ import Testing
         let r = F.reconcile([F.registry(spec: spec)])
         // ConfigMap and RBAC are written, then the Deployment step fails; the Service is not reached.
         #expect(r.ops == ["apply ConfigMap", "apply ServiceAccount", "apply Role", "apply RoleBinding", "patchStatus MCPRegistry"])
-        let status = try #require(r.writtenStatus)
+        let status = try #require(r.statusPatch)
         #expect(status["phase"] == "Failed")
-        #expect(status.condition("Ready")?.reason == "DeploymentFailed")
+        #expect(ConditionList(status: status)["Ready"]?.reason == "DeploymentFailed")
         #expect(status["message"] == "Failed to ensure deployment: Deployment toolhive-system/reg-api is invalid: spec.template.metadata.labels: `selector` does not match template `labels` (app.kubernetes.io/name)")
-        #expect(status.condition("PodTemplateValid")?.status == .true, "the template decodes; it is the merged Deployment that is rejected")
+        #expect(ConditionList(status: status)["PodTemplateValid"]?.status == .true, "the template decodes; it is the merged Deployment that is rejected")
         #expect(r.requeueAfterSeconds == 30)
     }
 
@@ -144,11 +144,11 @@ import Testing
         let spec: Value = ["configYAML": "x: 1\n", "podTemplateSpec": "not a template", "volumes": [["name": "registry-server-config"]]]
         let r = F.reconcile([F.registry(spec: spec, deleting: true)])
         #expect(r.ops == ["patchStatus MCPRegistry", "removeFinalizer MCPRegistry"])
-        let status = try #require(r.writtenStatus)
+        let status = try #require(r.statusPatch)
         #expect(status["phase"] == "Terminating")
         #expect(status["message"] == "MCPRegistry is being terminated")
-        #expect(status.condition("Ready")?.reason == "NotReady")
-        #expect(status.condition("PodTemplateValid")?.status == .false)
+        #expect(ConditionList(status: status)["Ready"]?.reason == "NotReady")
+        #expect(ConditionList(status: status)["PodTemplateValid"]?.status == .false)
         #expect(r.requeueAfterSeconds == nil)
         #expect(r.events.isEmpty)
     }
@@ -157,7 +157,7 @@ import Testing
         let reg = F.registry(status: ["phase": "Ready", "url": "http://reg-api.toolhive-system:8080", "observedGeneration": 1], deleting: true)
         let r = F.reconcile([reg, F.deployment(for: reg, readyReplicas: 1)])
         #expect(r.ops == ["patchStatus MCPRegistry", "removeFinalizer MCPRegistry"])
-        #expect(r.writtenStatus?["url"] == nil)
+        #expect(r.statusPatch?["url"] == nil)
         // Without the finalizer there is nothing left to do.
         let gone = F.reconcile([F.registry(finalizers: [], deleting: true)])
         #expect(gone.isNoop && gone.requeueAfterSeconds == nil)
@@ -165,9 +165,9 @@ import Testing
 
     @Test func nullPodTemplateSpecCountsAsAbsent() throws {
         let r = F.reconcile([F.registry(spec: ["configYAML": "x\n", "podTemplateSpec": nil])])
-        #expect(r.writtenStatus?.condition("PodTemplateValid") == nil)
+        #expect(r.condition("PodTemplateValid") == nil)
         #expect(r.applied(Kinds.deployment)?.annotations["toolhive.stacklok.io/podtemplatespec-hash"] == nil)
-        #expect(r.writtenStatus?["phase"] == "Pending")
+        #expect(r.statusPatch?["phase"] == "Pending")
     }
 
     @Test func missingRegistryIsANoop() {
@@ -212,8 +212,8 @@ import Testing
         #expect(newHash != oldHash)
         #expect(d.spec["replicas"] == nil)
         // Still serving from the old pods while they roll: Ready, with observedGeneration 2.
-        #expect(r.writtenStatus?["phase"] == "Ready")
-        #expect(r.writtenStatus?["observedGeneration"] == 2)
+        #expect(r.statusPatch?["phase"] == "Ready")
+        #expect(r.statusPatch?["observedGeneration"] == 2)
         #expect(r.events.count == 1)
     }
 
@@ -239,7 +239,7 @@ import Testing
         #expect(svcPort["port"] == .int(MCPRegistry.apiPort) && svcPort["targetPort"] == .int(MCPRegistry.apiPort))
         let container = try #require(r.applied(Kinds.deployment)?[path: "spec.template.spec.containers"]?.arrayValue?.first)
         #expect(container["ports"]?.arrayValue?.first?["containerPort"] == .int(MCPRegistry.apiPort))
-        #expect(r.writtenStatus?["url"] == .string("http://reg-api.toolhive-system:\(MCPRegistry.apiPort)"))
+        #expect(r.statusPatch?["url"] == .string("http://reg-api.toolhive-system:\(MCPRegistry.apiPort)"))
         #expect(MCPRegistry.apiPort == 8080)
         #expect(container[path: "readinessProbe.httpGet.port"] == 8081)
         #expect(container[path: "livenessProbe.httpGet.port"] == 8081)
@@ -252,8 +252,8 @@ import Testing
         // And a stored legacy status is rewritten in the current shape.
         let reg = F.registry(status: ["phase": "Running", "observedGeneration": 1, "syncStatus": ["phase": "Complete"]])
         let r = F.reconcile([reg, F.deployment(for: reg, readyReplicas: 1)])
-        #expect(r.writtenStatus?["phase"] == "Ready")
-        #expect(r.writtenStatus?["syncStatus"] == nil)
+        #expect(r.statusPatch?["phase"] == "Ready")
+        #expect(r.statusPatch?["syncStatus"] == nil)
     }
 
     @Test func shuffledInputGivesTheSameResult() throws {

@@ -10,7 +10,7 @@ import Testing
     /// failed validation (asserting the rest of the failed status on the way).
     func validationMessage(_ spec: Value, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> String? {
         let r = F.reconcile([F.registry(spec: spec)])
-        guard let status = r.writtenStatus, let ready = status.condition("Ready"), ready.reason == "ValidationFailed" else { return nil }
+        guard let status = r.statusPatch, let ready = ConditionList(status: status)["Ready"], ready.reason == "ValidationFailed" else { return nil }
         #expect(status["phase"] == "Failed", sourceLocation: sourceLocation)
         #expect(status["message"] == .string("Spec validation failed: " + ready.message), sourceLocation: sourceLocation)
         #expect(r.ops == ["patchStatus MCPRegistry"], "no children while invalid", sourceLocation: sourceLocation)
@@ -96,7 +96,7 @@ import Testing
             ["name": "pgpass", "mountPath": "/home/appuser/.pgpass", "subPath": ".pgpass", "readOnly": true],
         ])
         // The secret is referenced by name and key only; nothing of it reaches the status.
-        #expect(!JSONWriter.write(r.writtenStatus ?? .null).contains("my-pgpass"))
+        #expect(!JSONWriter.write(r.statusPatch ?? .null).contains("my-pgpass"))
     }
 
     @Test func defaultObjectsMatchTheSpec() throws {
@@ -142,6 +142,6 @@ import Testing
         let d = try #require(r.applied(Kinds.deployment))
         #expect(d.annotations["toolhive.stacklok.io/podtemplatespec-hash"] == tpl.canonicalSHA256)
         #expect(d[path: "spec.template.metadata.labels"]?["team"] == "x")
-        #expect(r.writtenStatus?.condition("PodTemplateValid")?.reason == "ValidPodTemplateSpec")
+        #expect(r.condition("PodTemplateValid")?.reason == "ValidPodTemplateSpec")
     }
 }

@@ -38,35 +38,11 @@ enum RegistryFixture {
         reconciler.reconcile(Snapshot(objects), key: key(name), env: env)
     }
 
-    /// Carries the actions out the way the API server would (apply replaces spec/metadata but keeps
-    /// status and fields the apply omits such as replicas; status patches replace status).
+    /// Carries the actions out with the shared test API server.
     static func applying(_ result: ReconcileResult, to snapshot: Snapshot) -> Snapshot {
         var s = snapshot
-        for action in result.actions {
-            switch action.operation {
-            case .apply(var o):
-                if let old = s.get(o.key) {
-                    o.status = old.status
-                    if o.spec["replicas"] == nil, let r = old.spec["replicas"] { o.root["spec"] = merged(o.spec, "replicas", r) }
-                }
-                s.upsert(o)
-            case .patchStatus(let ref, let status):
-                if var o = s.get(ref.key) { o.status = status; s.upsert(o) }
-            case .addFinalizer(let ref, let f):
-                if var o = s.get(ref.key) { o.finalizers += [f]; s.upsert(o) }
-            case .removeFinalizer(let ref, let f):
-                if var o = s.get(ref.key) { o.finalizers.removeAll { $0 == f }; s.upsert(o) }
-            case .delete(let ref):
-                s.remove(ref.key)
-            }
-        }
+        TestAPIServer.apply(result, to: &s)
         return s
-    }
-
-    static func merged(_ v: Value, _ key: String, _ x: Value) -> Value {
-        var m = v.objectValue ?? OrderedMap()
-        m[key] = x
-        return .object(m)
     }
 
     /// A registry created from scratch and brought to Ready: its first pass applied, the Deployment
@@ -101,20 +77,11 @@ enum RegistryFixture {
 }
 
 extension ReconcileResult {
-    var appliedObjects: [KubeObject] {
-        actions.compactMap { if case .apply(let o) = $0.operation { return o }; return nil }
-    }
-    func applied(_ kind: GroupKind) -> KubeObject? { appliedObjects.first { $0.groupKind == kind } }
-    /// The status written by this pass, if any.
-    var writtenStatus: Value? {
-        for a in actions { if case .patchStatus(_, let s) = a.operation { return s } }
+    /// Applied objects of a kind (one per kind in a registry pass).
+    func applied(_ kind: GroupKind) -> KubeObject? {
+        for a in actions { if case .apply(let o) = a.operation, o.groupKind == kind { return o } }
         return nil
     }
+    /// `op Kind` per action: the registry's order of writes without repeating its object names.
     var ops: [String] { actions.map { "\($0.op) \($0.target.kind)" } }
-}
-
-extension Value {
-    func condition(_ type: String) -> Condition? {
-        (self["conditions"]?.arrayValue ?? []).compactMap(Condition.init(value:)).first { $0.type == type }
-    }
 }
