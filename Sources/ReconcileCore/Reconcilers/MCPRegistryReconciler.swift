@@ -32,7 +32,7 @@ public struct MCPRegistryReconciler: Reconciler {
             if registry.generation != MCPRegistryStatus(reading: registry.status).observedGeneration {
                 plan.record(Event(.warning, reason: MCPRegistry.deprecationReason, message: MCPRegistry.deprecationMessage))
             }
-            outcome = Self.decideAndEnsure(registry, template: template, readiness: readiness, env: env, plan: &plan)
+            outcome = Self.decideAndEnsure(registry, template: template, env: env, plan: &plan)
         }
 
         let status = Self.status(of: registry, outcome: outcome, readiness: readiness, template: template, now: env.now)
@@ -46,7 +46,7 @@ public struct MCPRegistryReconciler: Reconciler {
 
     /// Validation, finalizer and children, in the real operator's order; returns what the pass concluded.
     static func decideAndEnsure(
-        _ registry: KubeObject, template: PodTemplateCheck, readiness: APIReadiness, env: OperatorEnvironment, plan: inout PlanBuilder
+        _ registry: KubeObject, template: PodTemplateCheck, env: OperatorEnvironment, plan: inout PlanBuilder
     ) -> RegistryOutcome {
         if case .invalid(let message) = template { return .invalidPodTemplate(message) }
         let spec: MCPRegistrySpec
