@@ -63,7 +63,8 @@ public struct MCPRegistrySpec: Sendable, Equatable {
             pgpassSecretRef = nil
         }
         let template = spec.child("podTemplateSpec").value
-        podTemplateSpec = template.isNull ? nil : template
+        // Not `cond ? nil : template`: with Value's nil literal that would store `.some(.null)`.
+        podTemplateSpec = template.isNull ? Value?.none : template
         var pulls: [String] = []
         for item in try spec.optionalList("imagePullSecrets") ?? [] {
             guard case .object = item.value else { throw FieldError(path: item.path, message: "expected a map, got \(item.value.typeName)") }

@@ -60,6 +60,21 @@ import Testing
         #expect(validationMessage(["configYAML": 5]) == "spec.configYAML: expected a string, got an integer")
     }
 
+    @Test func typedSpecDecodes() throws {
+        let spec = try MCPRegistrySpec(FieldReader([
+            "configYAML": "c", "displayName": "D", "imagePullSecrets": [["name": "a"], ["name": ""]],
+            "pgpassSecretRef": ["name": "s", "key": "k"], "volumes": [["name": "v"]], "volumeMounts": [["name": "v", "mountPath": "/v"]],
+        ], path: "spec"))
+        #expect(spec.configYAML == "c" && spec.displayName == "D")
+        #expect(spec.imagePullSecrets == ["a"], "empty names are dropped")
+        #expect(spec.pgpassSecretRef == SecretKeyRef(name: "s", key: "k"))
+        #expect(spec.volumes == [["name": "v"]] && spec.volumeMounts == [["name": "v", "mountPath": "/v"]])
+        #expect(spec.podTemplateSpec == Value?.none, "absent, not a stored null")
+        let withTemplate = try MCPRegistrySpec(FieldReader(["configYAML": "c", "podTemplateSpec": ["spec": [:]]], path: "spec"))
+        #expect(withTemplate.podTemplateSpec == ["spec": [:]])
+        #expect(throws: FieldError.self) { try MCPRegistrySpec(FieldReader("not a map", path: "spec")) }
+    }
+
     @Test func validationFailureIsStillDeletable() {
         let spec: Value = ["configYAML": "x", "volumes": [["name": "registry-server-config"]]]
         let r = F.reconcile([F.registry(spec: spec, deleting: true)])
