@@ -300,6 +300,20 @@ import Testing
         #expect(r3.applied(Kinds.serviceAccount)?.root["imagePullSecrets"] == nil)
     }
 
+    /// §4.6: `Owns` on every child kind; a change to any of them enqueues the registry, nothing else does.
+    @Test func ownedObjectsEnqueueTheirRegistry() throws {
+        let reg = F.registry(finalizers: [])
+        let r = F.reconcile([reg])
+        let snapshot = Snapshot([reg])
+        for child in r.appliedObjects {
+            let requests = WatchMapping.requests(changed: child, previous: nil, snapshot: snapshot, controllers: ControllerSet([F.reconciler]), env: F.env)
+            #expect(requests == [ReconcileRequest(controller: "MCPRegistry", key: F.key())], "\(child.kind)")
+        }
+        #expect(r.appliedObjects.count == 6)
+        let stranger = KubeObject(apiVersion: "v1", kind: "Secret", namespace: F.namespace, name: "my-pgpass")
+        #expect(WatchMapping.requests(changed: stranger, previous: nil, snapshot: snapshot, controllers: ControllerSet([F.reconciler]), env: F.env).isEmpty)
+    }
+
     @Test func controllerIsRegistered() {
         #expect(ControllerSet.all.reconciler(for: Kinds.mcpRegistry)?.name == "MCPRegistry")
     }

@@ -77,10 +77,12 @@ enum RegistryFixture {
 }
 
 extension ReconcileResult {
+    var appliedObjects: [KubeObject] {
+        actions.compactMap { if case .apply(let o) = $0.operation { return o }; return nil }
+    }
     /// Applied objects of a kind (one per kind in a registry pass).
     func applied(_ kind: GroupKind) -> KubeObject? {
-        for a in actions { if case .apply(let o) = a.operation, o.groupKind == kind { return o } }
-        return nil
+        appliedObjects.first { $0.groupKind == kind }
     }
     /// `op Kind` per action: the registry's order of writes without repeating its object names.
     var ops: [String] { actions.map { "\($0.op) \($0.target.kind)" } }
