@@ -53,6 +53,7 @@ public struct ClusterModel: Sendable {
             }
             if o.metadata["generation"] == nil, Self.hasGeneration(o) { o.generation = 1 }
             if o.creationTimestamp == nil { o.creationTimestamp = now.rfc3339 }
+            Self.applyDefaults(&o)
             keyByUID[o.uid] = key
             snapshot.upsert(o)
         }
