@@ -1,0 +1,51 @@
+import Testing
+@testable import ReconcileCore
+
+/// The property that ties the engine to the reconcilers: once `converge` has reached a fixed
+/// point, one more `simulate` pass over the result plans nothing for any object.
+@Suite struct IdempotenceTests {
+    static let env = OperatorEnvironment()
+
+    /// Converges `objects` with every registered controller and checks the simulate pass is empty.
+    static func checkIdempotent(_ objects: [KubeObject], assumeReady: Bool, label: String) {
+        let converger = Converger(controllers: .all, env: env, options: .init(assumeReady: assumeReady))
+        let result: ConvergeResult
+        do {
+            result = try converger.converge(ClusterModel(objects: objects, now: env.now))
+        } catch {
+            Issue.record("\(label): \(error)")
+            return
+        }
+        var after = env
+        after.now = result.model.now
+        let plan = Simulator.simulate(result.model.snapshot, env: after, controllers: .all)
+        for r in plan.reconciles where !r.actions.isEmpty {
+            let what = r.actions.map { "\($0.op) \($0.target.kind)/\($0.target.name): \($0.reasons.joined(separator: "; "))" }
+            Issue.record("\(label): \(r.controller) \(r.object.namespace)/\(r.object.name) still plans \(what)")
+        }
+    }
+
+    /// A small cluster touching every primary kind: a group with an sse and a stdio server, a tool
+    /// config, a VirtualMCPServer over the group, and a registry.
+    static var mixedCluster: [KubeObject] {
+        func object(_ kind: String, _ name: String, spec: Value) -> KubeObject {
+            var o = KubeObject(apiVersion: Kinds.toolhiveAPIVersion, kind: kind, namespace: "default", name: name)
+            o.spec = spec
+            return o
+        }
+        return [
+            object("MCPGroup", "team", spec: ["description": "a team's servers"]),
+            object("MCPToolConfig", "tools", spec: ["toolsFilter": ["fetch"]]),
+            object("MCPServer", "fetch", spec: ["image": "ghcr.io/stackloklabs/gofetch/server", "transport": "streamable-http", "proxyPort": 8080, "mcpPort": 8080, "groupRef": ["name": "team"], "toolConfigRef": ["name": "tools"]]),
+            object("MCPServer", "yardstick", spec: ["image": "ghcr.io/stackloklabs/yardstick/server", "transport": "sse", "groupRef": ["name": "team"]]),
+            object("MCPServer", "filesystem", spec: ["image": "docker.io/mcp/filesystem", "transport": "stdio"]),
+            object("VirtualMCPServer", "gateway", spec: ["groupRef": ["name": "team"], "incomingAuth": ["type": "anonymous"]]),
+            object("MCPServer", "orphan", spec: ["image": "example/x", "transport": "sse", "groupRef": ["name": "missing"]]),
+        ]
+    }
+
+    @Test(arguments: [true, false])
+    func mixedClusterIsIdempotent(assumeReady: Bool) {
+        Self.checkIdempotent(Self.mixedCluster, assumeReady: assumeReady, label: "mixed cluster, assumeReady=\(assumeReady)")
+    }
+}
