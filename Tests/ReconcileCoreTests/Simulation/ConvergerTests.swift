@@ -119,3 +119,35 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct WatchSimulationTests {
+    @Test func aChangedDeploymentEnqueuesItsControllingServer() throws {
+        let model = try {
+            var m = ClusterModel(objects: [Fake.server("a")])
+            let server = try #require(m.get(Fake.server("a").key))
+            try m.apply(KubeObject.owned(by: server, kind: Kinds.deployment, name: "a"))
+            return m
+        }()
+        let controllers = ControllerSet([Fake.WorkloadReconciler()])
+        let (changed, requests) = try WatchSimulation.requests(forChanged: "deployment/default/a", in: model.snapshot, controllers: controllers, env: OperatorEnvironment())
+        #expect(changed.uid == model.get(Kinds.deploymentKey("a"))?.uid)
+        #expect(requests == [ReconcileRequest(controller: "MCPServer", key: Fake.server("a").key)])
+        let doc = WatchSimulation.document(changed: changed, requests: requests, snapshot: model.snapshot)
+        #expect(doc[path: "changed.kind"] == "Deployment")
+        #expect(doc["enqueues"]?.arrayValue?.first?[path: "object.apiVersion"] == .string(Kinds.toolhiveAPIVersion))
+        // KIND/NAME uses the default namespace; an unrelated object enqueues nothing.
+        let (missing, none) = try WatchSimulation.requests(forChanged: "configmap/x", in: model.snapshot, controllers: controllers, env: OperatorEnvironment())
+        #expect(missing.key == ObjectKey(Kinds.configMap, namespace: "default", name: "x"))
+        #expect(none.isEmpty)
+    }
+
+    @Test func badTargetsAreDescribed() {
+        let s = Snapshot()
+        #expect(throws: WatchSimulationError.badTarget("MCPServer")) {
+            try WatchSimulation.requests(forChanged: "MCPServer", in: s, controllers: ControllerSet([]), env: OperatorEnvironment())
+        }
+        #expect(throws: WatchSimulationError.unknownKind("Gizmo")) {
+            try WatchSimulation.requests(forChanged: "Gizmo/ns/x", in: s, controllers: ControllerSet([]), env: OperatorEnvironment())
+        }
+    }
+}
