@@ -214,13 +214,13 @@ public struct ClusterModel: Sendable {
 
     /// The contract's List: every object, sorted by apiVersion, kind, namespace, name.
     public var list: Value {
-        let items = snapshot.objects.values.sorted {
-            ($0.apiVersion, $0.kind, $0.namespace, $0.name) < ($1.apiVersion, $1.kind, $1.namespace, $1.name)
-        }
+        // Sort keys are read once per object, not once per comparison.
+        let keyed = snapshot.objects.values.map { (sortKey: [$0.apiVersion, $0.kind, $0.namespace, $0.name], object: $0) }
+        let items = keyed.sorted { $0.sortKey.lexicographicallyPrecedes($1.sortKey) }
         var root = OrderedMap()
         root["apiVersion"] = "v1"
         root["kind"] = "List"
-        root["items"] = .array(items.map(\.value))
+        root["items"] = .array(items.map(\.object.value))
         return .object(root)
     }
 
@@ -236,12 +236,22 @@ public struct ClusterModel: Sendable {
     }
 
     /// `uid` as a UUID-shaped string derived from the key and the revision that created it, so a
-    /// re-created object gets a new uid, and the same run always gives the same uids.
+    /// re-created object gets a new uid, and the same run always gives the same uids. Two FNV-1a
+    /// 64 passes rather than SHA-256: this runs for every object created, and uids need to be
+    /// distinct, not secret.
     static func uid(for key: ObjectKey, revision: Int64) -> String {
-        let hex = Array(SHA256.hex("\(key.group)/\(key.kind)/\(key.namespace)/\(key.name)#\(revision)").prefix(32))
+        let text = "\(key.group)/\(key.kind)/\(key.namespace)/\(key.name)#\(revision)"
+        var a = Hasher64()
+        a.add(text)
+        var b = Hasher64()
+        b.add(byte: 0x5A)  // a second, independent 64 bits
+        b.add(text)
+        let hex = Array(Hex.encode(bytes(a.value) + bytes(b.value)))
         func part(_ r: Range<Int>) -> String { String(hex[r]) }
         return "\(part(0..<8))-\(part(8..<12))-\(part(12..<16))-\(part(16..<20))-\(part(20..<32))"
     }
+
+    private static func bytes(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> (56 - 8 * $0)) } }
 
     /// The defaults the API server fills that the operator's logic depends on.
     static func applyDefaults(_ o: inout KubeObject) {

@@ -19,8 +19,13 @@ public struct FieldOwnership: Sendable {
     /// before and no longer sends are removed unless another manager also set them; every field
     /// it sends overwrites; other managers lose the fields it set to a different value.
     public mutating func apply(_ desired: Value, by manager: String, onto current: Value) -> Value {
+        if lastApplied.isEmpty, case .object(let m) = current, m.isEmpty {
+            // A create: nothing to remove, nobody else to take fields from.
+            lastApplied[manager] = desired
+            return desired
+        }
         var result = current
-        if let previous = lastApplied[manager] {
+        if let previous = lastApplied[manager], previous != desired {
             let sent = Set(FieldPaths.leaves(of: desired))
             for path in FieldPaths.leaves(of: previous) where !sent.contains(path) {
                 let sharedWithOther = lastApplied.contains { other, tree in
@@ -31,7 +36,7 @@ public struct FieldOwnership: Sendable {
         }
         FieldPaths.merge(desired, into: &result)
         // Force: others keep a field only if they set it to the very value just applied.
-        for other in lastApplied.keys.sorted() where other != manager {
+        for other in lastApplied.keys.sorted() where other != manager && lastApplied.count > 1 {
             guard var tree = lastApplied[other] else { continue }
             var changed = false
             for path in FieldPaths.leaves(of: desired) {

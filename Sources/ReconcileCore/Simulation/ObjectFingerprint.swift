@@ -3,8 +3,23 @@
 /// (`resourceVersion`, `generation`, `observedGeneration`, condition timestamps), so an object
 /// written back to an earlier state gets its earlier fingerprint again.
 public enum ObjectFingerprint {
-    static let volatileMetadata: Set<String> = ["resourceVersion", "generation", "managedFields"]
-    static let volatileAnywhere: Set<String> = ["observedGeneration", "lastTransitionTime", "lastUpdateTime", "lastHeartbeatTime"]
+    /// Compared by length first: this runs for every key of every written object.
+    static func isVolatileMetadata(_ k: String) -> Bool {
+        switch k.utf8.count {
+        case 15: return k == "resourceVersion"
+        case 10: return k == "generation"
+        case 13: return k == "managedFields"
+        default: return false
+        }
+    }
+    static func isVolatileAnywhere(_ k: String) -> Bool {
+        switch k.utf8.count {
+        case 18: return k == "observedGeneration" || k == "lastTransitionTime"
+        case 14: return k == "lastUpdateTime"
+        case 17: return k == "lastHeartbeatTime"
+        default: return false
+        }
+    }
 
     public static func of(_ object: KubeObject) -> UInt64 {
         var h = Hasher64()
@@ -42,8 +57,8 @@ public enum ObjectFingerprint {
             // Order-insensitive: combine each entry's own hash with a commutative sum.
             var sum: UInt64 = 0
             for (k, child) in map {
-                if volatileAnywhere.contains(k) { continue }
-                if depth == 1 && parentKey == "metadata" && volatileMetadata.contains(k) { continue }
+                if isVolatileAnywhere(k) { continue }
+                if depth == 1 && parentKey == "metadata" && isVolatileMetadata(k) { continue }
                 var entry = Hasher64()
                 entry.add(k)
                 walk(child, depth: depth + 1, parentKey: k, into: &entry)
