@@ -44,6 +44,7 @@ public struct ClusterModel: Sendable {
             if let rv = Int64(o.resourceVersion) { revision = max(revision, rv) }
         }
         snapshot = Snapshot()
+        let created = now.rfc3339
         for key in keys {
             guard var o = byKey[key] else { continue }
             if o.uid.isEmpty { o.uid = Self.uid(for: key, revision: 0) }
@@ -52,7 +53,7 @@ public struct ClusterModel: Sendable {
                 o.resourceVersion = String(revision)
             }
             if o.metadata["generation"] == nil, Self.hasGeneration(o) { o.generation = 1 }
-            if o.creationTimestamp == nil { o.creationTimestamp = now.rfc3339 }
+            if o.creationTimestamp == nil { o.creationTimestamp = created }
             Self.applyDefaults(&o)
             keyByUID[o.uid] = key
             snapshot.upsert(o)
@@ -240,18 +241,27 @@ public struct ClusterModel: Sendable {
     /// 64 passes rather than SHA-256: this runs for every object created, and uids need to be
     /// distinct, not secret.
     static func uid(for key: ObjectKey, revision: Int64) -> String {
-        let text = "\(key.group)/\(key.kind)/\(key.namespace)/\(key.name)#\(revision)"
         var a = Hasher64()
-        a.add(text)
         var b = Hasher64()
         b.add(byte: 0x5A)  // a second, independent 64 bits
-        b.add(text)
-        let hex = Array(Hex.encode(bytes(a.value) + bytes(b.value)))
-        func part(_ r: Range<Int>) -> String { String(hex[r]) }
-        return "\(part(0..<8))-\(part(8..<12))-\(part(12..<16))-\(part(16..<20))-\(part(20..<32))"
+        for part in [key.group, key.kind, key.namespace, key.name] {
+            a.add(part)
+            b.add(part)
+        }
+        a.add(UInt64(bitPattern: revision))
+        b.add(UInt64(bitPattern: revision))
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for (i, word) in [a.value, b.value].enumerated() {
+            for nibble in 0..<16 {
+                let n = i * 16 + nibble
+                if n == 8 || n == 12 || n == 16 || n == 20 { out.append(UInt8(ascii: "-")) }
+                out.append(digits[Int((word >> UInt64(60 - 4 * nibble)) & 0xF)])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
-
-    private static func bytes(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> (56 - 8 * $0)) } }
 
     /// The defaults the API server fills that the operator's logic depends on.
     static func applyDefaults(_ o: inout KubeObject) {
