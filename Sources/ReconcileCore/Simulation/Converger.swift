@@ -55,10 +55,13 @@ public struct Converger: Sendable {
         var quiet = Set<ReconcileRequest>()
         var detector = OscillationDetector(model: model)
         var round = 0
+        // The world rules act in the first round even when there is no primary, and again after
+        // any round that wrote, until they have nothing left to do.
+        var lastRoundWrote = true
 
         while true {
             var requeueOnly = false
-            if dirty.isEmpty {
+            if dirty.isEmpty && !(options.assumeReady && lastRoundWrote) {
                 let pending = scheduled.filter { !quiet.contains($0.key) }
                 guard let due = pending.values.min() else { break }
                 if model.now < due { model.now = due }
@@ -125,6 +128,7 @@ public struct Converger: Sendable {
                 }
             }
 
+            lastRoundWrote = !roundChanges.isEmpty
             if roundChanges.isEmpty {
                 if requeueOnly { quiet.formUnion(dirty) }
             } else {
@@ -187,10 +191,13 @@ public struct TraceEntry: Sendable {
 /// An object that kept changing, with the fields that changed and who changed them.
 public struct ObjectChurn: Sendable, Equatable, CustomStringConvertible {
     public var key: ObjectKey
+    /// The object's controlling owner, so a message can point at the input object behind it.
+    public var owner: ObjectKey?
     public var writers: [String]
     public var fields: [String]
     public var description: String {
-        "\(key) (written by \(writers.joined(separator: ", ")): \(fields.isEmpty ? "created or deleted" : fields.prefix(8).joined(separator: "; ")))"
+        let changed = fields.isEmpty ? "created or deleted" : fields.prefix(8).joined(separator: "; ")
+        return "\(key) (written by \(writers.joined(separator: ", "))): \(changed)"
     }
 }
 
@@ -262,8 +269,12 @@ struct OscillationDetector {
 
     private static func churn(_ rounds: [(round: Int, changes: [ClusterChange])]) -> [ObjectChurn] {
         var byKey: [ObjectKey: (writers: [String], fields: [String])] = [:]
+        var owners: [ObjectKey: ObjectKey] = [:]
         for (_, changes) in rounds {
             for c in changes {
+                if let o = c.new ?? c.old, let ref = o.controllerOwner {
+                    owners[c.key] = ObjectKey(GroupKind(group: APIVersion.group(of: ref.apiVersion), kind: ref.kind), namespace: c.key.namespace, name: ref.name)
+                }
                 var entry = byKey[c.key] ?? ([], [])
                 if !entry.writers.contains(c.writer) { entry.writers.append(c.writer) }
                 for f in c.changedFields where !entry.fields.contains(f) { entry.fields.append(f) }
@@ -271,7 +282,7 @@ struct OscillationDetector {
             }
         }
         return byKey.keys.sorted().prefix(20).compactMap { key in
-            byKey[key].map { ObjectChurn(key: key, writers: $0.writers, fields: $0.fields) }
+            byKey[key].map { ObjectChurn(key: key, owner: owners[key], writers: $0.writers, fields: $0.fields) }
         }
     }
 }

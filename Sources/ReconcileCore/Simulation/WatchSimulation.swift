@@ -4,8 +4,8 @@
 public enum WatchSimulation {
     /// The object named by `KIND/NAMESPACE/NAME` (or `KIND/NAME` in `defaultNamespace`), and what
     /// its change enqueues. KIND is a kind (`MCPServer`), case-insensitive, optionally with its
-    /// group (`Deployment.apps`). An object absent from the snapshot is mapped as a bare object
-    /// with that identity (a deletion of something the snapshot no longer holds).
+    /// group (`Deployment.apps`). The object must be in the snapshot: the mapping reads its labels,
+    /// owners and references.
     public static func requests(
         forChanged target: String, in snapshot: Snapshot, controllers: ControllerSet, env: OperatorEnvironment, defaultNamespace: String = "default"
     ) throws(WatchSimulationError) -> (changed: KubeObject, requests: [ReconcileRequest]) {
@@ -21,7 +21,7 @@ public enum WatchSimulation {
         if matches.count > 1 { throw .ambiguousKind(kindText, matches.map(\.description)) }
         let namespace = parts.count == 3 ? parts[1] : (Kinds.isClusterScoped(groupKind) ? "" : defaultNamespace)
         let key = ObjectKey(groupKind, namespace: namespace, name: name)
-        let object = snapshot.get(key) ?? KubeObject(apiVersion: Kinds.preferredAPIVersion(groupKind), kind: groupKind.kind, namespace: namespace, name: name)
+        guard let object = snapshot.get(key) else { throw .notFound(target) }
         let requests = WatchMapping.requests(changed: object, previous: nil, snapshot: snapshot, controllers: controllers, env: env)
         return (object, requests)
     }
@@ -30,9 +30,9 @@ public enum WatchSimulation {
     public static func document(changed: KubeObject, requests: [ReconcileRequest], snapshot: Snapshot) -> Value {
         var root = OrderedMap()
         root["apiVersion"] = .string(Plan.apiVersion)
-        root["kind"] = "WatchEvents"
+        root["kind"] = "EnqueuedRequests"
         root["changed"] = changed.reference.value
-        root["enqueues"] = .array(requests.map { r in
+        root["requests"] = .array(requests.map { r in
             let apiVersion = snapshot.get(r.key)?.apiVersion ?? Kinds.preferredAPIVersion(r.key.groupKind)
             let ref = ObjectReference(apiVersion: apiVersion, kind: r.key.kind, namespace: r.key.namespace, name: r.key.name)
             return ["controller": .string(r.controller), "object": ref.value]
@@ -45,12 +45,14 @@ public enum WatchSimulationError: Error, Sendable, Equatable, CustomStringConver
     case badTarget(String)
     case unknownKind(String)
     case ambiguousKind(String, [String])
+    case notFound(String)
 
     public var description: String {
         switch self {
         case .badTarget(let t): return "--changed \(t): expected KIND/NAMESPACE/NAME or KIND/NAME"
         case .unknownKind(let k): return "--changed: unknown kind \"\(k)\""
         case .ambiguousKind(let k, let options): return "--changed: kind \"\(k)\" is ambiguous; use one of \(options.joined(separator: ", "))"
+        case .notFound(let t): return "--changed \(t): no such object in the snapshot"
         }
     }
 }

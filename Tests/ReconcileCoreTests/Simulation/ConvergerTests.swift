@@ -49,7 +49,7 @@ import Testing
         let objects = (0..<12).map { Fake.server("s\($0)", replicas: Int64($0 % 3)) } + [Fake.configMap("cfg", data: ["a": "b"])]
         let reference = JSONWriter.write(try converge(objects, controllers: workload, assumeReady: true).list)
         for seed in [1, 7, 42] as [UInt64] {
-            var rng = SeededGenerator(seed: seed)
+            var rng = SplitMix64(seed: seed)
             let shuffled = objects.shuffled(using: &rng)
             #expect(shuffled.map(\.name) != objects.map(\.name))
             #expect(JSONWriter.write(try converge(shuffled, controllers: workload, assumeReady: true).list) == reference)
@@ -107,19 +107,6 @@ import Testing
     }
 }
 
-/// SplitMix64: a seeded generator so shuffles are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite struct WatchSimulationTests {
     @Test func aChangedDeploymentEnqueuesItsControllingServer() throws {
         let model = try {
@@ -134,17 +121,21 @@ struct SeededGenerator: RandomNumberGenerator {
         #expect(requests == [ReconcileRequest(controller: "MCPServer", key: Fake.server("a").key)])
         let doc = WatchSimulation.document(changed: changed, requests: requests, snapshot: model.snapshot)
         #expect(doc[path: "changed.kind"] == "Deployment")
-        #expect(doc["enqueues"]?.arrayValue?.first?[path: "object.apiVersion"] == .string(Kinds.toolhiveAPIVersion))
-        // KIND/NAME uses the default namespace; an unrelated object enqueues nothing.
-        let (missing, none) = try WatchSimulation.requests(forChanged: "configmap/x", in: model.snapshot, controllers: controllers, env: OperatorEnvironment())
-        #expect(missing.key == ObjectKey(Kinds.configMap, namespace: "default", name: "x"))
-        #expect(none.isEmpty)
+        #expect(doc["kind"] == "EnqueuedRequests")
+        #expect(doc["requests"]?.arrayValue?.first?[path: "object.apiVersion"] == .string(Kinds.toolhiveAPIVersion))
+        // KIND/NAME uses the default namespace, KIND may carry its group; the server enqueues itself.
+        let (server, own) = try WatchSimulation.requests(forChanged: "MCPServer.toolhive.stacklok.dev/a", in: model.snapshot, controllers: controllers, env: OperatorEnvironment())
+        #expect(server.kind == "MCPServer")
+        #expect(own.map(\.key.name) == ["a"])
     }
 
     @Test func badTargetsAreDescribed() {
         let s = Snapshot()
         #expect(throws: WatchSimulationError.badTarget("MCPServer")) {
             try WatchSimulation.requests(forChanged: "MCPServer", in: s, controllers: ControllerSet([]), env: OperatorEnvironment())
+        }
+        #expect(throws: WatchSimulationError.notFound("ConfigMap/ns/x")) {
+            try WatchSimulation.requests(forChanged: "ConfigMap/ns/x", in: s, controllers: ControllerSet([]), env: OperatorEnvironment())
         }
         #expect(throws: WatchSimulationError.unknownKind("Gizmo")) {
             try WatchSimulation.requests(forChanged: "Gizmo/ns/x", in: s, controllers: ControllerSet([]), env: OperatorEnvironment())
