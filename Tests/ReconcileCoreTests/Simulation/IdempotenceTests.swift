@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ReconcileCore
 
@@ -42,6 +43,31 @@ import Testing
             object("VirtualMCPServer", "gateway", spec: ["groupRef": ["name": "team"], "incomingAuth": ["type": "anonymous"]]),
             object("MCPServer", "orphan", spec: ["image": "example/x", "transport": "sse", "groupRef": ["name": "missing"]]),
         ]
+    }
+
+    /// Every ToolHive example file (skipped without `../shared`).
+    static var examples: [URL] {
+        guard let shared = TestPaths.shared else { return [] }
+        return TestPaths.files(in: shared.appendingPathComponent("toolhive-examples"))
+    }
+
+    static func load(_ url: URL) throws -> [KubeObject] {
+        let data = FileManager.default.contents(atPath: url.path) ?? Data()
+        return try SnapshotLoader().loadObjects([InputSource(path: url.path, bytes: Array(data))]).map(\.object)
+    }
+
+    @Test(arguments: [true, false])
+    func everyFixtureIsIdempotent(assumeReady: Bool) throws {
+        for c in GoldenCase.all {
+            Self.checkIdempotent(try c.loadObjects(), assumeReady: assumeReady, label: "\(c.testDescription), assumeReady=\(assumeReady)")
+        }
+    }
+
+    @Test(arguments: [true, false])
+    func everyToolHiveExampleIsIdempotent(assumeReady: Bool) throws {
+        for url in Self.examples {
+            Self.checkIdempotent(try Self.load(url), assumeReady: assumeReady, label: "\(url.lastPathComponent), assumeReady=\(assumeReady)")
+        }
     }
 
     @Test(arguments: [true, false])
