@@ -74,7 +74,14 @@ public struct SHA256: Sendable {
     }
 
     private mutating func compress<C: Collection>(_ block: C) where C.Element == UInt8, C.Index == Int {
-        var w = [UInt32](repeating: 0, count: 64)
+        // The message schedule lives on the stack: a heap array per 64-byte block was most of
+        // the cost of hashing the short strings uids and checksums are made from.
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            compress(block, schedule: w)
+        }
+    }
+
+    private mutating func compress<C: Collection>(_ block: C, schedule w: UnsafeMutableBufferPointer<UInt32>) where C.Element == UInt8, C.Index == Int {
         let base = block.startIndex
         for t in 0..<16 {
             let j = base + t * 4

@@ -49,14 +49,19 @@ public enum Value: Sendable, Hashable {
         get { objectValue?[key] }
     }
 
-    /// Follows a dotted path of map keys ("spec.groupRef.name").
+    /// Follows a dotted path of map keys ("spec.groupRef.name"). Scans the path in place: this
+    /// runs for every indexed field of every object, so it allocates no array of parts.
     public subscript(path path: String) -> Value? {
-        var current: Value? = self
-        for part in path.split(separator: ".", omittingEmptySubsequences: false) {
-            current = current?[String(part)]
-            if current == nil { return nil }
+        var current = self
+        let utf8 = path.utf8
+        var start = utf8.startIndex
+        while true {
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: ".")) ?? utf8.endIndex
+            guard let next = current[String(path[start..<end])] else { return nil }
+            current = next
+            if end == utf8.endIndex { return current }
+            start = utf8.index(after: end)
         }
-        return current
     }
 
     /// Sets a value at a dotted path of map keys, creating maps on the way; a non-map on the way
