@@ -118,25 +118,31 @@ public struct ClusterModel: Sendable {
     /// Replaces the status subresource. Returns whether it changed.
     @discardableResult
     public mutating func patchStatus(_ key: ObjectKey, status: Value, writer: String, reasons: [String] = []) throws(ClusterModelError) -> Bool {
-        guard let existing = snapshot.get(key) else { throw .notFound(key, operation: "patchStatus") }
-        let newStatus: Value = status.isEmptyish ? .null : status
-        if newStatus == existing.status { return false }
-        var updated = existing
-        updated.status = newStatus
-        store(&updated)
-        record(key, old: existing, new: updated, writer: writer, op: "patchStatus", reasons: reasons)
-        return true
+        try edit(key, op: "patchStatus", writer: writer, reasons: reasons) { o throws(ClusterModelError) in
+            o.status = status.isEmptyish ? .null : status
+        }
     }
 
     @discardableResult
     public mutating func addFinalizer(_ key: ObjectKey, _ finalizer: String, writer: String, reasons: [String] = []) throws(ClusterModelError) -> Bool {
-        guard let existing = snapshot.get(key) else { throw .notFound(key, operation: "addFinalizer") }
-        if existing.finalizers.contains(finalizer) { return false }
-        if existing.isBeingDeleted { throw .forbidden(key, "no new finalizers can be added if the object is being deleted") }
+        try edit(key, op: "addFinalizer", writer: writer, reasons: reasons) { o throws(ClusterModelError) in
+            if o.finalizers.contains(finalizer) { return }
+            if o.isBeingDeleted { throw .forbidden(key, "no new finalizers can be added if the object is being deleted") }
+            o.finalizers.append(finalizer)
+        }
+    }
+
+    /// Lets `change` edit a copy of an existing object and stores it as one write, unless it
+    /// changed nothing.
+    private mutating func edit(
+        _ key: ObjectKey, op: String, writer: String, reasons: [String], _ change: (inout KubeObject) throws(ClusterModelError) -> Void
+    ) throws(ClusterModelError) -> Bool {
+        guard let existing = snapshot.get(key) else { throw .notFound(key, operation: op) }
         var updated = existing
-        updated.finalizers.append(finalizer)
+        try change(&updated)
+        if updated.root == existing.root { return false }
         store(&updated)
-        record(key, old: existing, new: updated, writer: writer, op: "addFinalizer", reasons: reasons)
+        record(key, old: existing, new: updated, writer: writer, op: op, reasons: reasons)
         return true
     }
 

@@ -23,25 +23,17 @@ struct ConvergeCommand: Command {
     ] + CommonOptions.operatorSettings
 
     static func run(_ args: ParsedArguments, context: CommandContext) -> CommandOutput {
-        let format: CommonOptions.Format
-        let env: OperatorEnvironment
         var maxRounds = 100
-        do throws(UsageError) {
-            format = try CommonOptions.format(args)
-            env = try CommonOptions.environment(args, context: context)
-            _ = try CommonOptions.shuffleSeed(args)
-            if let raw = args.value("max-rounds") {
-                guard let n = Int(raw), n > 0 else { throw UsageError(message: "--max-rounds: expected a positive whole number, got \"\(raw)\"") }
-                maxRounds = n
+        if let raw = args.value("max-rounds") {
+            guard let n = Int(raw), n > 0 else {
+                return .usageError(UsageError(message: "--max-rounds: expected a positive whole number, got \"\(raw)\""), usage)
             }
-        } catch {
-            return .usageError(error, usage)
+            maxRounds = n
         }
-        let snapshot: Snapshot
-        do throws(LoadErrors) {
-            (snapshot, _) = try InputFiles.loadSnapshot(args, context: context, now: env.now)
-        } catch {
-            return .inputErrors(error)
+        let (format, env, snapshot): (CommonOptions.Format, OperatorEnvironment, Snapshot)
+        switch PreparedRun.prepare(args, context: context, usage: usage) {
+        case .failed(let out): return out
+        case .ready(let f, let e, let s): (format, env, snapshot) = (f, e, s)
         }
         let explain = args.has("explain")
         let converger = Converger(env: env, options: .init(assumeReady: args.has("assume-ready"), maxRounds: maxRounds, recordTrace: explain))

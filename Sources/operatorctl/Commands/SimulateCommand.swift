@@ -17,20 +17,10 @@ struct SimulateCommand: Command {
     ] + CommonOptions.operatorSettings
 
     static func run(_ args: ParsedArguments, context: CommandContext) -> CommandOutput {
-        let format: CommonOptions.Format
-        let env: OperatorEnvironment
-        do throws(UsageError) {
-            format = try CommonOptions.format(args)
-            env = try CommonOptions.environment(args, context: context)
-            _ = try CommonOptions.shuffleSeed(args)
-        } catch {
-            return .usageError(error, usage)
-        }
-        let snapshot: Snapshot
-        do throws(LoadErrors) {
-            (snapshot, _) = try InputFiles.loadSnapshot(args, context: context, now: env.now)
-        } catch {
-            return .inputErrors(error)
+        let (format, env, snapshot): (CommonOptions.Format, OperatorEnvironment, Snapshot)
+        switch PreparedRun.prepare(args, context: context, usage: usage) {
+        case .failed(let out): return out
+        case .ready(let f, let e, let s): (format, env, snapshot) = (f, e, s)
         }
         if let changed = args.value("changed") {
             return watchSimulation(changed, snapshot: snapshot, env: env, format: format)

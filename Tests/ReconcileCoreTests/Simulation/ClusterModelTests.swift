@@ -58,6 +58,17 @@ import Testing
         #expect(!statusChanged)
     }
 
+    @Test func emptiedFieldsAreRemovedNotNulled() throws {
+        var m = ClusterModel(objects: [Fake.configMap("c", data: [:])], now: t0)
+        let key = ObjectKey(Kinds.configMap, namespace: "default", name: "c")
+        try m.patchStatus(key, status: ["x": 1], writer: "w")
+        try m.patchStatus(key, status: [:], writer: "w")
+        #expect(m.get(key)?.root["status"] == nil)
+        try m.addFinalizer(key, "a/f", writer: "w")
+        try m.removeFinalizer(key, "a/f", writer: "w")
+        #expect(m.get(key)?.metadata["finalizers"] == nil)
+    }
+
     @Test func statusIsASubresource() throws {
         var m = ClusterModel(objects: [], now: t0)
         let key = Kinds.deploymentKey("d")

@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct ConvergerTests {
     let env = OperatorEnvironment()
-    var workload: ControllerSet { ControllerSet([Fake.WorkloadReconciler()]) }
+    var workload: ControllerSet { ControllerSet([Fake.workload]) }
     /// The fake reconciler is no MCPServer controller, so the proxy runner stays out.
     let kubernetesOnly: [any WorldRule] = WorldRules.standard.filter { !($0 is ProxyRunnerRule) }
 
@@ -61,7 +61,7 @@ import Testing
     @Test func oscillationIsReportedWithTheObjectAndField() throws {
         let group = KubeObject(apiVersion: Kinds.toolhiveAPIVersion, kind: "MCPGroup", namespace: "default", name: "g")
         #expect {
-            _ = try converge([group], controllers: ControllerSet([Fake.FlipFlopReconciler()]), assumeReady: false)
+            _ = try converge([group], controllers: ControllerSet([Fake.flipFlop]), assumeReady: false)
         } throws: { error in
             guard case .oscillation(_, let still) = error as? ConvergeError else { return false }
             return still.map(\.key.name) == ["flip"] && still.first?.fields.contains("data.value: \"a\" → \"b\"") == true
@@ -72,7 +72,7 @@ import Testing
     @Test func runawayWritesStopAtMaxRounds() throws {
         let registry = KubeObject(apiVersion: Kinds.toolhiveAPIVersion, kind: "MCPRegistry", namespace: "default", name: "r")
         do {
-            _ = try converge([registry], controllers: ControllerSet([Fake.CounterReconciler()]), assumeReady: false, maxRounds: 7)
+            _ = try converge([registry], controllers: ControllerSet([Fake.counter]), assumeReady: false, maxRounds: 7)
             Issue.record("expected no fixed point")
         } catch {
             guard case .noFixedPoint(let rounds, let still) = error else { Issue.record("wrong error \(error)"); return }
@@ -115,7 +115,7 @@ import Testing
             try m.apply(KubeObject.owned(by: server, kind: Kinds.deployment, name: "a"))
             return m
         }()
-        let controllers = ControllerSet([Fake.WorkloadReconciler()])
+        let controllers = ControllerSet([Fake.workload])
         let (changed, requests) = try WatchSimulation.requests(forChanged: "deployment/default/a", in: model.snapshot, controllers: controllers, env: OperatorEnvironment())
         #expect(changed.uid == model.get(Kinds.deploymentKey("a"))?.uid)
         #expect(requests == [ReconcileRequest(controller: "MCPServer", key: Fake.server("a").key)])
