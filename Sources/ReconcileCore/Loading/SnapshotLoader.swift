@@ -201,10 +201,17 @@ public struct SnapshotLoader: Sendable {
 
     /// Deterministic stand-ins for what the API server would have set.
     func fillMetadata(_ object: inout KubeObject) {
-        if object.uid.isEmpty { object.uid = Self.deterministicUID(for: object.key) }
-        if object.resourceVersion.isEmpty { object.resourceVersion = "1" }
-        if object.metadata["generation"] == nil, !object.spec.isNull { object.generation = 1 }
-        if object.creationTimestamp == nil { object.creationTimestamp = creationTimestamp.rfc3339 }
+        // Take the metadata map out of the tree (keeping its position) so it is changed in place,
+        // then put it back once.
+        let key = object.key  // read before the metadata is taken out
+        var meta = object.metadata
+        object.root["metadata"] = .null
+        if meta["uid"]?.stringValue?.isEmpty ?? true { meta["uid"] = .string(Self.deterministicUID(for: key)) }
+        if meta["resourceVersion"]?.stringValue?.isEmpty ?? true { meta["resourceVersion"] = "1" }
+        // The API server sets generation 1 on every custom resource and on built-in kinds with a spec.
+        if meta["generation"] == nil, object.root["spec"] != nil || object.groupKind.group == Kinds.toolhiveGroup { meta["generation"] = 1 }
+        if meta["creationTimestamp"] == nil { meta["creationTimestamp"] = .string(creationTimestamp.rfc3339) }
+        object.root["metadata"] = .object(meta)
     }
 
     /// A UUID-shaped id derived from the object's identity, so fixtures need not spell uids out.

@@ -49,18 +49,26 @@ public enum Value: Sendable, Hashable {
         get { objectValue?[key] }
     }
 
-    /// Follows a dotted path of map keys ("spec.groupRef.name"). Scans the path in place: this
-    /// runs for every indexed field of every object, so it allocates no array of parts.
+    /// Follows a dotted path of map keys ("spec.groupRef.name").
     public subscript(path path: String) -> Value? {
+        // Walks the UTF-8 view without building an array of parts: this runs in hot loops
+        // (field indexes over tens of thousands of objects).
         var current = self
         let utf8 = path.utf8
         var start = utf8.startIndex
+        var i = start
         while true {
-            let end = utf8[start...].firstIndex(of: UInt8(ascii: ".")) ?? utf8.endIndex
-            guard let next = current[String(path[start..<end])] else { return nil }
-            current = next
-            if end == utf8.endIndex { return current }
-            start = utf8.index(after: end)
+            if i == utf8.endIndex || utf8[i] == UInt8(ascii: ".") {
+                guard case .object(let map) = current,
+                    let next = map[String(Substring(path.utf8[start..<i]))]
+                else { return nil }
+                current = next
+                if i == utf8.endIndex { return current }
+                i = utf8.index(after: i)
+                start = i
+            } else {
+                i = utf8.index(after: i)
+            }
         }
     }
 

@@ -1,5 +1,5 @@
-/// SplitMix64, the seeded generator behind `--shuffle-seed` and the determinism tests: the same
-/// permutation on every platform and run, unlike the system generator.
+/// A small seeded generator (SplitMix64) for the determinism checks that shuffle input order
+/// (`simulate --shuffle-seed`, the tests): the same seed gives the same order on every platform.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     public var state: UInt64
     public init(seed: UInt64) { state = seed }

@@ -96,8 +96,7 @@ enum PreparedRun {
             return .failed(.usageError(error, usage))
         }
         do throws(LoadErrors) {
-            let (snapshot, _) = try InputFiles.loadSnapshot(args, context: context, now: env.now)
-            return .ready(format, env, snapshot)
+            return .ready(format, env, try InputFiles.loadSnapshot(args, context: context, now: env.now))
         } catch {
             return .failed(.inputErrors(error))
         }
