@@ -70,6 +70,24 @@ import Testing
         }
     }
 
+    /// With `--assume-ready`, every workload ends Ready, or says why not in its Ready condition.
+    @Test func examplesEndReadyOrSayWhyNot() throws {
+        let workloads = Set([Kinds.mcpServer, Kinds.virtualMCPServer, Kinds.mcpRegistry]).intersection(ControllerSet.all.primaryKinds)
+        var ready = 0
+        for url in Self.examples {
+            let result = try Converger(env: Self.env, options: .init(assumeReady: true)).converge(ClusterModel(objects: try Self.load(url), now: Self.env.now))
+            for o in result.model.snapshot.allObjects where workloads.contains(o.groupKind) {
+                if o.status["phase"] == "Ready" && o.condition("Ready")?.status == .true {
+                    ready += 1
+                    continue
+                }
+                let why = o.condition("Ready")
+                #expect(why?.status == .false && why?.message.isEmpty == false, "\(url.lastPathComponent): \(o.kind) \(o.name) is neither Ready nor says why: \(o.status)")
+            }
+        }
+        if !workloads.isEmpty && !Self.examples.isEmpty { #expect(ready > 0) }
+    }
+
     @Test(arguments: [true, false])
     func mixedClusterIsIdempotent(assumeReady: Bool) {
         Self.checkIdempotent(Self.mixedCluster, assumeReady: assumeReady, label: "mixed cluster, assumeReady=\(assumeReady)")
