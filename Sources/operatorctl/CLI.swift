@@ -49,6 +49,7 @@ enum CLI {
     static let commands: [any Command.Type] = [
         SimulateCommand.self,
         ConvertCommand.self,
+        ConvergeCommand.self,
         VersionCommand.self,
     ]
 
