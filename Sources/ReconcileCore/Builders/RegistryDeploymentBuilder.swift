@@ -11,7 +11,7 @@ public enum RegistryDeploymentBuilder {
 
     /// The desired Deployment. `exists` says whether `R-api` is already there: `replicas: 1` is
     /// written only at creation and omitted afterwards, so an HPA or `kubectl scale` keeps its value.
-    /// `podTemplate` must be a template that passed `PodTemplateMerge.validate`.
+    /// `podTemplate` must be a template that passed `K8sPodPatch.validate`.
     public static func deployment(
         for registry: KubeObject, spec: MCPRegistrySpec, podTemplate: Value?, env: OperatorEnvironment, exists: Bool
     ) -> KubeObject {

@@ -52,7 +52,7 @@ public struct MCPRegistrySpec: Sendable, Equatable {
     /// Decodes the typed fields. Structural problems in `volumes`/`volumeMounts` are left for
     /// `validate` so they get the spec's `invalid volumes: …` wording.
     public init(_ spec: FieldReader) throws(FieldError) {
-        guard case .object = spec.value else { throw FieldError(path: spec.path, message: "expected a map, got \(spec.value.typeName)") }
+        guard case .object = spec.value else { throw spec.typeError("a map") }
         configYAML = try spec.string("configYAML")
         displayName = try spec.optionalString("displayName")
         volumes = try spec.optionalList("volumes")?.map(\.value) ?? []
@@ -67,7 +67,7 @@ public struct MCPRegistrySpec: Sendable, Equatable {
         podTemplateSpec = template.isNull ? Value?.none : template
         var pulls: [String] = []
         for item in try spec.optionalList("imagePullSecrets") ?? [] {
-            guard case .object = item.value else { throw FieldError(path: item.path, message: "expected a map, got \(item.value.typeName)") }
+            guard case .object = item.value else { throw item.typeError("a map") }
             if let n = try item.optionalString("name"), !n.isEmpty { pulls.append(n) }
         }
         imagePullSecrets = pulls
@@ -88,9 +88,9 @@ public struct MCPRegistrySpec: Sendable, Equatable {
         for (i, v) in volumes.enumerated() {
             let r = FieldReader(v, path: "spec.volumes[\(i)]")
             do throws(FieldError) {
-                guard case .object = v else { throw FieldError(path: r.path, message: "expected a map, got \(v.typeName)") }
+                guard case .object = v else { throw r.typeError("a map") }
                 let name = try r.string("name")
-                if name.isEmpty { throw FieldError(path: r.child("name").path, message: "must not be empty") }
+                if name.isEmpty { throw r.child("name").error("must not be empty") }
                 volumeNames.append(name)
             } catch {
                 throw .init("invalid volumes: \(error)")
@@ -101,7 +101,7 @@ public struct MCPRegistrySpec: Sendable, Equatable {
         for (i, m) in volumeMounts.enumerated() {
             let r = FieldReader(m, path: "spec.volumeMounts[\(i)]")
             do throws(FieldError) {
-                guard case .object = m else { throw FieldError(path: r.path, message: "expected a map, got \(m.typeName)") }
+                guard case .object = m else { throw r.typeError("a map") }
                 _ = try r.string("name")
                 mountPaths.append(try r.string("mountPath"))
                 _ = try r.optionalBool("readOnly")

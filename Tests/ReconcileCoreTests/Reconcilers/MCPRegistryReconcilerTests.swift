@@ -281,6 +281,12 @@ import Testing
         let h2 = r2.applied(Kinds.deployment)?[path: "spec.template.metadata.annotations"]
         #expect(h1 != nil && h1 == h2)
         #expect(r1.applied(Kinds.deployment)?.annotations == r2.applied(Kinds.deployment)?.annotations)
+        // And the order objects arrive in never matters (the shared seeded-shuffle check).
+        let reg = F.registry(spec: spec)
+        let svc = RegistryObjectsBuilder.service(for: reg)
+        MCPTestObjects.expectOrderIndependent([reg, F.deployment(for: reg, readyReplicas: 1), other, svc], seed: 4) {
+            F.reconciler.reconcile(Snapshot($0), key: F.key(), env: F.env)
+        }
     }
 
     @Test func imagePullSecretsMergeIntoDeploymentAndServiceAccount() throws {
