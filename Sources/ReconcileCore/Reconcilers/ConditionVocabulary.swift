@@ -38,3 +38,8 @@ public enum Phase {
         phase == legacyRunning ? ready : phase
     }
 }
+
+extension ConditionReason {
+    /// VirtualMCPServer's spelling (MCPServer writes `GroupRefIsValid`).
+    public static let groupRefValid = "GroupRefValid"
+}
