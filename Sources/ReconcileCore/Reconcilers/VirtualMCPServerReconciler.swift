@@ -451,6 +451,7 @@ private struct Pass {
         var env: [Value] = [EnvVar.plain("VMCP_NAME", vmcp.name), EnvVar.plain("VMCP_NAMESPACE", ns)]
         if let s = oidc?.clientSecret { env.append(EnvVar.secret("VMCP_OIDC_CLIENT_SECRET", secret: s.name, key: s.key)) }
         env += OutgoingAuth.secretEnv(spec: spec, workloads: discovery.workloads, namespace: ns, in: snapshot)
+        env += headerForwardEnv(discovery.workloads)
         env.append(EnvVar.secret("VMCP_SESSION_HMAC_SECRET", secret: Naming.vmcpHMACSecret(vmcp.name), key: VMCPDeploymentBuilder.hmacKey))
         if let s = spec.sessionStorage {
             if s.provider == "redis", let n = s.passwordSecretName, let k = s.passwordSecretKey {
@@ -467,6 +468,32 @@ private struct Pass {
             env.append(EnvVar.plain("TOOLHIVE_SECRETS_PROVIDER", "environment"))
         }
         return env
+    }
+
+    /// MCPServerEntry header forwarding: a JSON manifest per entry naming the env vars that hold
+    /// secret header values, and those env vars as `secretKeyRef`s; sorted by env name.
+    func headerForwardEnv(_ workloads: [GroupWorkload]) -> [Value] {
+        var env: [(String, Value)] = []
+        for w in workloads where w.kind == .serverEntry {
+            guard let hf = w.headerForward else { continue }
+            let entry = MCPExternalAuthConfigSpec.envSuffix(w.name)
+            var manifest = OrderedMap()
+            if let plain = hf["addPlaintextHeaders"], !plain.isEmptyish { manifest["addPlaintextHeaders"] = plain }
+            var fromSecret = OrderedMap()
+            for h in hf["addHeadersFromSecret"]?.arrayValue ?? [] {
+                guard let header = h["headerName"]?.stringValue, let n = h[path: "valueSecretRef.name"]?.stringValue,
+                    let k = h[path: "valueSecretRef.key"]?.stringValue
+                else { continue }
+                let suffix = "HEADER_FORWARD_\(MCPExternalAuthConfigSpec.envSuffix(header))_\(entry)"
+                fromSecret[header] = .string(suffix)
+                let name = "TOOLHIVE_SECRET_\(suffix)"
+                env.append((name, EnvVar.secret(name, secret: n, key: k)))
+            }
+            if !fromSecret.isEmpty { manifest["addHeadersFromSecret"] = .object(fromSecret) }
+            let name = "TOOLHIVE_HEADER_FORWARD_\(entry)"
+            env.append((name, EnvVar.plain(name, JSONWriter.write(.object(manifest), pretty: false, sortKeys: true))))
+        }
+        return env.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     /// OIDC CA bundle and MCPServerEntry CA bundles, after the config volume.

@@ -16,11 +16,13 @@ public struct GroupWorkload: Sendable, Equatable {
     public var annotations: [String: String]
     /// MCPServerEntry `caBundleRef.configMapRef` (name, key).
     public var caBundle: (name: String, key: String)?
+    /// MCPServerEntry `spec.headerForward` as written.
+    public var headerForward: Value?
 
     public static func == (a: GroupWorkload, b: GroupWorkload) -> Bool {
         a.kind == b.kind && a.name == b.name && a.url == b.url && a.transport == b.transport && a.phase == b.phase
             && a.externalAuthConfigName == b.externalAuthConfigName && a.remoteURL == b.remoteURL && a.annotations == b.annotations
-            && a.caBundle?.name == b.caBundle?.name && a.caBundle?.key == b.caBundle?.key
+            && a.caBundle?.name == b.caBundle?.name && a.caBundle?.key == b.caBundle?.key && a.headerForward == b.headerForward
     }
 
     init?(_ o: KubeObject) {
@@ -46,6 +48,7 @@ public struct GroupWorkload: Sendable, Equatable {
                 let key = cm["key"]?.stringValue ?? ""
                 caBundle = (n, key.isEmpty ? "ca.crt" : key)
             }
+            headerForward = spec["headerForward"].flatMap { $0.isEmptyish ? nil : $0 }
         default:
             return nil
         }

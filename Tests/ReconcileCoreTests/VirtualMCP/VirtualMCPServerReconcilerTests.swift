@@ -291,3 +291,20 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct VMCPServerEntryTests {
+    @Test func entryHeaderForwardAndCABundle() throws {
+        let entry = VT.obj(#"{"apiVersion":"toolhive.stacklok.dev/v1beta1","kind":"MCPServerEntry","metadata":{"name":"ext-api"},"spec":{"groupRef":{"name":"g"},"remoteUrl":"https://api.example.com/mcp","transport":"streamable-http","caBundleRef":{"configMapRef":{"name":"ca"}},"headerForward":{"addPlaintextHeaders":{"X-Tenant":"t1"},"addHeadersFromSecret":[{"headerName":"X-Api-Key","valueSecretRef":{"name":"k","key":"v"}}]}},"status":{"phase":"Valid"}}"#)
+        let ca = VT.obj(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"ca"},"data":{"ca.crt":"PEM"}}"#)
+        let r = VT.reconcile([VT.group(), entry, ca, VT.vmcp()])
+        let d = try #require(VT.applied(r, kind: Kinds.deployment, name: "v"))
+        let c = try #require(d[path: "spec.template.spec.containers"]?.arrayValue?.first)
+        let env = c["env"]?.arrayValue ?? []
+        #expect(env.compactMap { $0["name"]?.stringValue }.prefix(4) == ["VMCP_NAME", "VMCP_NAMESPACE", "TOOLHIVE_HEADER_FORWARD_EXT_API", "TOOLHIVE_SECRET_HEADER_FORWARD_X_API_KEY_EXT_API"])
+        #expect(env[2]["value"] == #"{"addHeadersFromSecret":{"X-Api-Key":"HEADER_FORWARD_X_API_KEY_EXT_API"},"addPlaintextHeaders":{"X-Tenant":"t1"}}"#)
+        #expect(env.last == EnvVar.plain("TOOLHIVE_SECRETS_PROVIDER", "environment"))
+        #expect(d[path: "spec.template.spec.volumes"]?.arrayValue?.last == ["name": "ca-bundle-ext-api", "configMap": ["name": "ca", "items": [["key": "ca.crt", "path": "ca.crt"]]]])
+        #expect(c["volumeMounts"]?.arrayValue?.last == ["name": "ca-bundle-ext-api", "mountPath": "/etc/toolhive/ca-bundles/ext-api", "readOnly": true])
+        #expect(VMCPDeploymentBuilder.entryCAVolumeName(String(repeating: "x", count: 60)).count <= 63)
+    }
+}
