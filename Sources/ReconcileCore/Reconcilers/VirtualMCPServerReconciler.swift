@@ -239,10 +239,11 @@ private struct Pass {
         }
 
         // 8. Shared config references (fail-stale: owned objects are left as they are).
-        guard let oidc = resolveOIDC(spec, interval), resolveHashedRefs(spec, interval) else { return finish() }
+        guard let oidc = resolveOIDC(spec, interval), let refs = resolveHashedRefs(spec, interval) else { return finish() }
+        let telemetry = refs.telemetry.map { VMCPTelemetry.resolve(config: $0, serviceName: spec.telemetryServiceName ?? vmcp.name, namespace: ns) }
 
         // 9.1 Secrets and authz ConfigMap the pod will need.
-        guard let authz = resolveAuth(spec, oidc: oidc, interval) else { return finish() }
+        guard let authz = resolveAuth(spec, oidc: oidc, authzRef: refs.authz, interval) else { return finish() }
 
         // 9.3 Discovery over the group, and what outgoing auth makes of it.
         let discovery = BackendDiscovery.discover(vmcp, spec: spec, in: snapshot)
@@ -274,7 +275,7 @@ private struct Pass {
         do {
             config = try VMCPConfigGenerator.generate(.init(
                 vmcp: vmcp, spec: spec, snapshot: snapshot, env: env, discovery: discovery, outgoing: outgoing,
-                oidc: oidc.value, authz: authz.value, embeddingServiceURL: embeddingURL))
+                oidc: oidc.value, authz: authz.value, embeddingServiceURL: embeddingURL, telemetry: telemetry))
         } catch {
             applyAuthConditions(outgoing)
             phase(Phase.pending, "Failed to build configuration: \(error.message)")
@@ -291,8 +292,8 @@ private struct Pass {
         let deployment = VMCPDeploymentBuilder.deployment(
             vmcp, spec: spec,
             inputs: .init(
-                configChecksum: checksum, env: podEnv(spec, discovery: discovery, oidc: oidc.value), pullSecrets: pulls,
-                extraVolumes: volumes(oidc: oidc.value, discovery: discovery),
+                configChecksum: checksum, env: podEnv(spec, discovery: discovery, oidc: oidc.value, telemetry: telemetry), pullSecrets: pulls,
+                extraVolumes: volumes(oidc: oidc.value, discovery: discovery, telemetry: telemetry),
                 debug: spec.config[path: "operational.logLevel"]?.stringValue == "debug"),
             env: env)
         let before = plan.actions.count
@@ -361,7 +362,9 @@ private struct Pass {
     }
 
     /// `incomingAuth.authzConfigRef` and `telemetryConfigRef`: existence, validity, hash copy.
-    mutating func resolveHashedRefs(_ spec: VirtualMCPServerSpec, _ interval: Double) -> Bool {
+    /// nil stops the pass; otherwise the referenced objects.
+    mutating func resolveHashedRefs(_ spec: VirtualMCPServerSpec, _ interval: Double) -> (authz: KubeObject?, telemetry: KubeObject?)? {
+        var found: [GroupKind: KubeObject] = [:]
         let refs: [(String?, GroupKind, String, String, String)] = [
             (spec.authzConfigRefName, Kinds.mcpAuthzConfig, VMCPCondition.authzConfigRefValidated, "AuthzConfigRef", "authzConfigHash"),
             (spec.telemetryConfigRefName, Kinds.mcpTelemetryConfig, VMCPCondition.telemetryConfigRefValidated, "TelemetryConfigRef", "telemetryConfigHash"),
@@ -375,21 +378,28 @@ private struct Pass {
             guard let cfg = snapshot.get(kind, namespace: ns, name: name) else {
                 set(type, false, "\(prefix)NotFound", "\(kind.kind) \(name) not found")
                 plan.requeue(after: interval)
-                return false
+                return nil
             }
+            let invalidReason = kind == Kinds.mcpAuthzConfig ? "\(prefix)NotValid" : "\(prefix)Invalid"
             if let valid = cfg.condition(ConditionType.valid), valid.status == .false {
-                set(type, false, kind == Kinds.mcpAuthzConfig ? "\(prefix)NotValid" : "\(prefix)Invalid", "\(kind.kind) \(name) is not valid: \(valid.message)")
+                set(type, false, invalidReason, "\(kind.kind) \(name) is not valid: \(valid.message)")
                 plan.requeue(after: interval)
-                return false
+                return nil
+            }
+            if kind == Kinds.mcpAuthzConfig, let t = cfg.spec["type"]?.stringValue, t != "cedarv1" {
+                set(type, false, invalidReason, "\(kind.kind) \(name) has unsupported type \"\(t)\" for VirtualMCPServer; only cedarv1 is supported")
+                plan.requeue(after: interval)
+                return nil
             }
             set(type, true, "\(prefix)Valid", "\(kind.kind) \(name) is valid")
             status[hashField] = cfg.status["configHash"].flatMap { $0.isNull ? nil : $0 }
+            found[kind] = cfg
         }
-        return true
+        return (found[Kinds.mcpAuthzConfig], found[Kinds.mcpTelemetryConfig])
     }
 
     /// `AuthConfigured`: Secrets and the authz ConfigMap exist; returns the `authz:` section.
-    mutating func resolveAuth(_ spec: VirtualMCPServerSpec, oidc: Box<ResolvedOIDC?>, _ interval: Double) -> Box<Value?>? {
+    mutating func resolveAuth(_ spec: VirtualMCPServerSpec, oidc: Box<ResolvedOIDC?>, authzRef: KubeObject?, _ interval: Double) -> Box<Value?>? {
         if let s = oidc.value?.clientSecret, !SecretKeys.has(s.key, inSecret: s.name, namespace: ns, in: snapshot) {
             let msg = "Authentication configuration is invalid: secret \(s.name) key \(s.key) not found"
             warnOnTransition(VMCPCondition.authConfigured, reason: "SecretValidationFailed", message: msg)
@@ -430,8 +440,13 @@ private struct Pass {
             if let v = a.roleClaimName { m["roleClaimName"] = .string(v) }
             if let v = a.groupEntityType { m["groupEntityType"] = .string(v) }
             authz = .object(m)
-        } else if spec.authzConfigRefName != nil {
-            authz = ["type": "cedar"]
+        } else if let ref = authzRef {
+            let c = ref.spec["config"] ?? .null
+            var m = OrderedMap()
+            m["type"] = "cedar"
+            if let p = c["policies"] { m["policies"] = p }
+            if let e = (c["entitiesJson"] ?? c["entities_json"])?.stringValue { m["entitiesJson"] = .string(e) }
+            authz = .object(m)
         }
         set(VMCPCondition.authConfigured, true, "AuthValid", "Authentication configuration is valid")
         return Box(authz)
@@ -447,7 +462,7 @@ private struct Pass {
     }
 
     /// Container env in the order of spec §3.4 (order is part of drift detection).
-    func podEnv(_ spec: VirtualMCPServerSpec, discovery: BackendDiscoveryResult, oidc: ResolvedOIDC?) -> [Value] {
+    func podEnv(_ spec: VirtualMCPServerSpec, discovery: BackendDiscoveryResult, oidc: ResolvedOIDC?, telemetry: VMCPTelemetry?) -> [Value] {
         var env: [Value] = [EnvVar.plain("VMCP_NAME", vmcp.name), EnvVar.plain("VMCP_NAMESPACE", ns)]
         if let s = oidc?.clientSecret { env.append(EnvVar.secret("VMCP_OIDC_CLIENT_SECRET", secret: s.name, key: s.key)) }
         env += OutgoingAuth.secretEnv(spec: spec, workloads: discovery.workloads, namespace: ns, in: snapshot)
@@ -460,6 +475,7 @@ private struct Pass {
         } else if self.env.defaultRedisAddress != nil, let n = self.env.defaultRedisSecretName {
             env.append(EnvVar.secret("THV_SESSION_REDIS_PASSWORD", secret: n, key: self.env.defaultRedisSecretKey))
         }
+        env += telemetry?.env ?? []
         let names = Set(env.compactMap { $0["name"]?.stringValue })
         for (k, v) in [("XDG_CONFIG_HOME", "/tmp"), ("HOME", "/tmp"), ("TOOLHIVE_RUNTIME", "kubernetes"), ("UNSTRUCTURED_LOGS", "false")] where !names.contains(k) {
             env.append(EnvVar.plain(k, v))
@@ -497,7 +513,7 @@ private struct Pass {
     }
 
     /// OIDC CA bundle and MCPServerEntry CA bundles, after the config volume.
-    func volumes(oidc: ResolvedOIDC?, discovery: BackendDiscoveryResult) -> [(volume: Value, mount: Value)] {
+    func volumes(oidc: ResolvedOIDC?, discovery: BackendDiscoveryResult, telemetry: VMCPTelemetry?) -> [(volume: Value, mount: Value)] {
         var out: [(Value, Value)] = []
         if let ca = oidc?.caBundleConfigMap {
             out.append(VMCPDeploymentBuilder.configMapVolume(name: "oidc-ca-bundle-\(ca.name)", configMap: ca.name, mountPath: "/config/certs/\(ca.name)"))
@@ -506,6 +522,9 @@ private struct Pass {
             guard let ca = w.caBundle else { continue }
             out.append(VMCPDeploymentBuilder.configMapVolume(
                 name: VMCPDeploymentBuilder.entryCAVolumeName(w.name), configMap: ca.name, mountPath: "/etc/toolhive/ca-bundles/\(w.name)", items: [ca.key]))
+        }
+        if let cm = telemetry?.caBundleConfigMap {
+            out.append(VMCPDeploymentBuilder.configMapVolume(name: "otel-ca-bundle-\(cm)", configMap: cm, mountPath: "/config/certs/otel/\(cm)"))
         }
         return out
     }

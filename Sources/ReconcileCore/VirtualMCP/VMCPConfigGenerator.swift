@@ -76,6 +76,7 @@ public enum VMCPConfigGenerator {
         public var oidc: ResolvedOIDC?
         public var authz: Value?
         public var embeddingServiceURL: String?
+        public var telemetry: VMCPTelemetry?
     }
 
     static let topLevelOrder = [
@@ -110,6 +111,7 @@ public enum VMCPConfigGenerator {
         if !composite.isEmpty { out["compositeTools"] = .array(composite) }
         if let refs = config["compositeToolRefs"], !refs.isEmptyish { out["compositeToolRefs"] = refs }
         out["operational"] = operational(config["operational"])
+        if let t = input.telemetry { out["telemetry"] = t.section }
         for k in ["metadata", "codeMode", "rateLimiting"] {
             if let v = config[k], !v.isEmptyish { out[k] = v }
         }
