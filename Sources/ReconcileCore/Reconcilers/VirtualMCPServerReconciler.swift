@@ -69,6 +69,13 @@ public struct VirtualMCPServerReconciler: Reconciler {
                 $0.spec[path: "incomingAuth.authzConfig.type"]?.stringValue == "configMap"
                     && $0.spec[path: "incomingAuth.authzConfig.configMap.name"]?.stringValue == changed.name
             }
+        case Kinds.pod:
+            // Readiness comes from the vMCP's pods (labelled with the workload labels).
+            if changed.labels["app"] == "virtualmcpserver", let n = changed.labels["toolhive-name"],
+                snapshot.get(Kinds.virtualMCPServer, namespace: ns, name: n) != nil
+            {
+                out = [ObjectKey(Kinds.virtualMCPServer, namespace: ns, name: n)]
+            }
         case Kinds.secret:
             // Referenced Secrets (auth validation, OIDC client secret, redis password) are checked by name.
             out = vmcps { vmcpReads(secret: changed.name, $0, snapshot) }

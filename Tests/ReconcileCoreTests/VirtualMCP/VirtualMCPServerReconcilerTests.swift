@@ -308,3 +308,14 @@ struct SplitMix: RandomNumberGenerator {
         #expect(VMCPDeploymentBuilder.entryCAVolumeName(String(repeating: "x", count: 60)).count <= 63)
     }
 }
+
+@Suite struct VMCPPodMappingTests {
+    @Test func podsOfTheVMCPEnqueueIt() {
+        let v = VT.vmcp()
+        let pod = VT.obj(#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"v-1","labels":{"app":"virtualmcpserver","toolhive-name":"v"}}}"#)
+        let other = VT.obj(#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x-1","labels":{"app":"mcpserver","toolhive-name":"v"}}}"#)
+        let s = Snapshot([v, pod, other])
+        #expect(VirtualMCPServerReconciler().primaries(affectedBy: pod, in: s) == [v.key])
+        #expect(VirtualMCPServerReconciler().primaries(affectedBy: other, in: s).isEmpty)
+    }
+}
