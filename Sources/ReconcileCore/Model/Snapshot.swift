@@ -1,5 +1,5 @@
 /// Where an object was read from, for messages that point at a file.
-public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+public struct FileLocation: Sendable, Hashable, CustomStringConvertible {
     public var path: String
     public var position: SourcePosition
     public init(path: String, position: SourcePosition) {
@@ -26,7 +26,7 @@ public struct Snapshot: Sendable {
     /// field index + namespace + value → names
     private var byField: [FieldSlot: Set<String>] = [:]
     /// Where each object came from, when it was read from a file.
-    public var origins: [ObjectKey: SourceLocation] = [:]
+    public var origins: [ObjectKey: FileLocation] = [:]
 
     private struct LabelSlot: Hashable, Sendable {
         var kind: GroupKind

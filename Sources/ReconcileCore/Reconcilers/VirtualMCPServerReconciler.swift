@@ -3,10 +3,6 @@ public enum VMCPCondition {
     public static let podTemplateSpecValid = "PodTemplateSpecValid"
     public static let compositeToolRefsValidated = "CompositeToolRefsValidated"
     public static let embeddingServerReady = "EmbeddingServerReady"
-    public static let sessionStorageWarning = "SessionStorageWarning"
-    public static let oidcConfigRefValidated = "OIDCConfigRefValidated"
-    public static let authzConfigRefValidated = "AuthzConfigRefValidated"
-    public static let telemetryConfigRefValidated = "TelemetryConfigRefValidated"
     public static let authConfigured = "AuthConfigured"
     /// Not in the Go catalogue: config.yaml could not be generated (see docs/differences-from-toolhive.md).
     public static let configurationFailedReason = "ConfigurationFailed"
@@ -237,12 +233,12 @@ private struct Pass {
         // 7. Session storage advisory.
         let replicas = spec.replicas ?? 1
         if replicas > 1 && spec.sessionStorage?.provider != "redis" {
-            set(VMCPCondition.sessionStorageWarning, true, "SessionStorageMissingForReplicas",
+            set(ConditionType.sessionStorageWarning, true, ConditionReason.sessionStorageMissingForReplicas,
                 "replicas > 1 but sessionStorage.provider is not redis; sessions are not shared across replicas")
         } else if replicas > 1 {
-            set(VMCPCondition.sessionStorageWarning, false, "SessionStorageConfigured", "session storage is configured for multiple replicas")
+            set(ConditionType.sessionStorageWarning, false, ConditionReason.sessionStorageConfigured, "session storage is configured for multiple replicas")
         } else {
-            set(VMCPCondition.sessionStorageWarning, false, "SessionStorageWarningNotApplicable", "session storage warning is not active")
+            set(ConditionType.sessionStorageWarning, false, ConditionReason.sessionStorageWarningNotApplicable, "session storage warning is not active")
         }
 
         // 8. Shared config references (fail-stale: owned objects are left as they are).
@@ -353,17 +349,17 @@ private struct Pass {
             return Box(nil)
         }
         guard let cfg = snapshot.get(Kinds.mcpOIDCConfig, namespace: ns, name: ref.name) else {
-            set(VMCPCondition.oidcConfigRefValidated, false, "OIDCConfigRefNotFound", "MCPOIDCConfig \(ref.name) not found")
+            set(ConditionType.oidcConfigRefValidated, false, ConditionReason.oidcConfigRefNotFound, "MCPOIDCConfig \(ref.name) not found")
             plan.requeue(after: interval)
             return nil
         }
         // Only an explicit Valid=False blocks: an MCPOIDCConfig nobody has reconciled yet is usable.
         if let valid = cfg.condition(ConditionType.valid), valid.status == .false {
-            set(VMCPCondition.oidcConfigRefValidated, false, "OIDCConfigRefNotValid", "MCPOIDCConfig \(ref.name) is not valid: \(valid.message)")
+            set(ConditionType.oidcConfigRefValidated, false, ConditionReason.oidcConfigRefNotValid, "MCPOIDCConfig \(ref.name) is not valid: \(valid.message)")
             plan.requeue(after: interval)
             return nil
         }
-        set(VMCPCondition.oidcConfigRefValidated, true, "OIDCConfigRefValid", "MCPOIDCConfig \(ref.name) is valid")
+        set(ConditionType.oidcConfigRefValidated, true, ConditionReason.oidcConfigRefValid, "MCPOIDCConfig \(ref.name) is valid")
         status["oidcConfigHash"] = cfg.status["configHash"].flatMap { $0.isNull ? nil : $0 }
         return Box(ResolvedOIDC.resolve(ref: ref, config: cfg, vmcp: vmcp))
     }
@@ -372,34 +368,46 @@ private struct Pass {
     /// nil stops the pass; otherwise the referenced objects.
     mutating func resolveHashedRefs(_ spec: VirtualMCPServerSpec, _ interval: Double) -> (authz: KubeObject?, telemetry: KubeObject?)? {
         var found: [GroupKind: KubeObject] = [:]
-        let refs: [(String?, GroupKind, String, String, String)] = [
-            (spec.authzConfigRefName, Kinds.mcpAuthzConfig, VMCPCondition.authzConfigRefValidated, "AuthzConfigRef", "authzConfigHash"),
-            (spec.telemetryConfigRefName, Kinds.mcpTelemetryConfig, VMCPCondition.telemetryConfigRefValidated, "TelemetryConfigRef", "telemetryConfigHash"),
+        struct Ref {
+            var name: String?
+            var kind: GroupKind
+            var type: String
+            var valid: String
+            var notFound: String
+            var invalid: String
+            var hashField: String
+        }
+        let refs = [
+            Ref(name: spec.authzConfigRefName, kind: Kinds.mcpAuthzConfig, type: ConditionType.authzConfigRefValidated, valid: ConditionReason.authzConfigRefValid,
+                notFound: ConditionReason.authzConfigRefNotFound, invalid: ConditionReason.authzConfigRefNotValid, hashField: "authzConfigHash"),
+            Ref(name: spec.telemetryConfigRefName, kind: Kinds.mcpTelemetryConfig, type: ConditionType.telemetryConfigRefValidated,
+                valid: ConditionReason.telemetryConfigRefValid, notFound: ConditionReason.telemetryConfigRefNotFound,
+                invalid: ConditionReason.telemetryConfigRefInvalid, hashField: "telemetryConfigHash"),
         ]
-        for (name, kind, type, prefix, hashField) in refs {
-            guard let name else {
-                status[hashField] = nil
-                conditions.remove(type)
+        for ref in refs {
+            let kind = ref.kind
+            guard let name = ref.name else {
+                status[ref.hashField] = nil
+                conditions.remove(ref.type)
                 continue
             }
             guard let cfg = snapshot.get(kind, namespace: ns, name: name) else {
-                set(type, false, "\(prefix)NotFound", "\(kind.kind) \(name) not found")
+                set(ref.type, false, ref.notFound, "\(kind.kind) \(name) not found")
                 plan.requeue(after: interval)
                 return nil
             }
-            let invalidReason = kind == Kinds.mcpAuthzConfig ? "\(prefix)NotValid" : "\(prefix)Invalid"
             if let valid = cfg.condition(ConditionType.valid), valid.status == .false {
-                set(type, false, invalidReason, "\(kind.kind) \(name) is not valid: \(valid.message)")
+                set(ref.type, false, ref.invalid, "\(kind.kind) \(name) is not valid: \(valid.message)")
                 plan.requeue(after: interval)
                 return nil
             }
             if kind == Kinds.mcpAuthzConfig, let t = cfg.spec["type"]?.stringValue, t != "cedarv1" {
-                set(type, false, invalidReason, "\(kind.kind) \(name) has unsupported type \"\(t)\" for VirtualMCPServer; only cedarv1 is supported")
+                set(ref.type, false, ref.invalid, "\(kind.kind) \(name) has unsupported type \"\(t)\" for VirtualMCPServer; only cedarv1 is supported")
                 plan.requeue(after: interval)
                 return nil
             }
-            set(type, true, "\(prefix)Valid", "\(kind.kind) \(name) is valid")
-            status[hashField] = cfg.status["configHash"].flatMap { $0.isNull ? nil : $0 }
+            set(ref.type, true, ref.valid, "\(kind.kind) \(name) is valid")
+            status[ref.hashField] = cfg.status["configHash"].flatMap { $0.isNull ? nil : $0 }
             found[kind] = cfg
         }
         return (found[Kinds.mcpAuthzConfig], found[Kinds.mcpTelemetryConfig])

@@ -28,7 +28,7 @@ public enum OutgoingAuth {
     /// fails the same validation now) is refused with that reason, as the Go builder mirrors it.
     public static func strategy(of config: KubeObject) -> Result<Value, AuthProblem> {
         if let valid = config.condition(ConditionType.valid), valid.status == .false {
-            let reason = valid.reason.isEmpty ? "InvalidExternalAuthConfig" : valid.reason
+            let reason = valid.reason.isEmpty ? ConditionReason.invalidExternalAuthConfig : valid.reason
             return .failure(AuthProblem(reason: reason, message: "MCPExternalAuthConfig \(config.name) is invalid: \(valid.message)"))
         }
         if let problem = MCPExternalAuthConfigSpec.validate(config) {

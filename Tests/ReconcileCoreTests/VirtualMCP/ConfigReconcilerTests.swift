@@ -12,9 +12,9 @@ import Testing
         let c = VT.tokenExchange("te")
         let r = run(MCPExternalAuthConfigReconciler(), [c], c.key)
         #expect(r.actions.first?.op == "addFinalizer")
-        let s = try #require(VT.status(r))
+        let s = try #require(r.statusPatch)
         #expect(s["configHash"] == .string(ConfigHash.of(spec: c.spec)))
-        #expect(VT.condition(r, "Valid")?.status == .true)
+        #expect(r.condition("Valid")?.status == .true)
         #expect(s["observedGeneration"] == 1)
         // Steady state: nothing to do.
         #expect(run(MCPExternalAuthConfigReconciler(), VT.apply(r, to: [c]), c.key).actions.isEmpty)
@@ -30,8 +30,8 @@ import Testing
     @Test func typeBlockMismatchIsInvalid() {
         let c = VT.obj(#"{"apiVersion":"toolhive.stacklok.dev/v1beta1","kind":"MCPExternalAuthConfig","metadata":{"name":"x"},"spec":{"type":"tokenExchange","headerInjection":{"headerName":"h"}}}"#)
         let r = run(MCPExternalAuthConfigReconciler(), [c], c.key)
-        #expect(VT.condition(r, "Valid")?.message == "headerInjection configuration must be set if and only if type is 'headerInjection'")
-        #expect(VT.status(r)?["configHash"] == nil)
+        #expect(r.condition("Valid")?.message == "headerInjection configuration must be set if and only if type is 'headerInjection'")
+        #expect(r.statusPatch?["configHash"] == nil)
         #expect(r.events.map(\.reason) == ["ConfigInvalid"])
         // The snake_case keys of older examples leave required fields unset.
         let old = VT.obj(#"{"apiVersion":"toolhive.stacklok.dev/v1beta1","kind":"MCPExternalAuthConfig","metadata":{"name":"o"},"spec":{"type":"tokenExchange","tokenExchange":{"token_url":"https://t","audience":"a"}}}"#)
@@ -45,7 +45,7 @@ import Testing
         let v = VT.vmcp(spec: #""groupRef":{"name":"g"},"incomingAuth":{"type":"anonymous"},"outgoingAuth":{"default":{"type":"externalAuthConfigRef","externalAuthConfigRef":{"name":"direct"}}}"#)
         let s = VT.server("s", authRef: "direct")
         let r = run(MCPExternalAuthConfigReconciler(), [c, v, s], c.key)
-        let cond = try #require(VT.condition(r, "DeletionBlocked"))
+        let cond = try #require(r.condition("DeletionBlocked"))
         #expect(cond.reason == "ReferencedByWorkloads")
         #expect(cond.message == "Cannot delete: referenced by workloads: [{MCPServer s} {VirtualMCPServer v}]")
         #expect(r.requeueAfterSeconds == 30)
@@ -67,18 +67,18 @@ import Testing
         var tc = VT.obj(#"{"apiVersion":"toolhive.stacklok.dev/v1beta1","kind":"MCPToolConfig","metadata":{"name":"tc"},"spec":{"toolsFilter":["a"]}}"#)
         let ok = run(MCPToolConfigReconciler(), [tc], tc.key)
         #expect(ok.actions.map(\.op) == ["addFinalizer", "patchStatus"])
-        #expect(VT.condition(ok, "Valid")?.reason == "ValidationSucceeded")
+        #expect(ok.condition("Valid")?.reason == "ValidationSucceeded")
         tc.finalizers = [MCPToolConfigReconciler.finalizer]
         tc.deletionTimestamp = "2026-01-01T00:00:00Z"
         let v = VT.vmcp(spec: #""groupRef":{"name":"g"},"incomingAuth":{"type":"anonymous"},"config":{"aggregation":{"tools":[{"workload":"a","toolConfigRef":{"name":"tc"}}]}}"#)
         let blocked = run(MCPToolConfigReconciler(), [tc, v], tc.key)
-        #expect(VT.condition(blocked, "DeletionBlocked")?.message == "Cannot delete: referenced by workloads: [{VirtualMCPServer v}]")
+        #expect(blocked.condition("DeletionBlocked")?.message == "Cannot delete: referenced by workloads: [{VirtualMCPServer v}]")
         #expect(run(MCPToolConfigReconciler(), [tc], tc.key).actions.map(\.op) == ["removeFinalizer"])
     }
 
     @Test func malformedToolsOverrideIsInvalid() {
         let tc = VT.obj(#"{"apiVersion":"toolhive.stacklok.dev/v1beta1","kind":"MCPToolConfig","metadata":{"name":"tc"},"spec":{"toolsOverride":{"x":"nope"}}}"#)
-        #expect(VT.condition(run(MCPToolConfigReconciler(), [tc], tc.key), "Valid")?.message == "spec.toolsOverride.x: expected a map, got a string")
+        #expect(run(MCPToolConfigReconciler(), [tc], tc.key).condition("Valid")?.message == "spec.toolsOverride.x: expected a map, got a string")
     }
 
     // MARK: VirtualMCPCompositeToolDefinition
@@ -88,24 +88,24 @@ import Testing
         let v2 = VT.vmcp("zeta", spec: #""groupRef":{"name":"g"},"incomingAuth":{"type":"anonymous"},"config":{"compositeToolRefs":[{"name":"d"}]}"#)
         let v1 = VT.vmcp("alpha", spec: #""groupRef":{"name":"g"},"incomingAuth":{"type":"anonymous"},"config":{"compositeToolRefs":[{"name":"d"}]}"#)
         let r = run(CompositeToolDefinitionReconciler(), [def, v2, v1], def.key)
-        let s = try #require(VT.status(r))
+        let s = try #require(r.statusPatch)
         #expect(s["validationStatus"] == "Valid")
         #expect(s["validationErrors"] == nil)
         #expect(s["referencingVirtualServers"] == ["alpha", "zeta"])
-        #expect(VT.condition(r, "WorkflowValidated")?.reason == "ValidationSuccess")
+        #expect(r.condition("WorkflowValidated")?.reason == "ValidationSuccess")
     }
 
     @Test func definitionInvalidReasons() throws {
         func reason(_ steps: String) -> String? {
             let def = VT.obj(#"{"apiVersion":"toolhive.stacklok.dev/v1beta1","kind":"VirtualMCPCompositeToolDefinition","metadata":{"name":"d"},"spec":{"name":"t","description":"x","steps":[\#(steps)]}}"#)
-            return VT.condition(run(CompositeToolDefinitionReconciler(), [def], def.key), "WorkflowValidated")?.reason
+            return run(CompositeToolDefinitionReconciler(), [def], def.key).condition("WorkflowValidated")?.reason
         }
         #expect(reason(#"{"id":"a","tool":"x","dependsOn":["b"]},{"id":"b","tool":"x","dependsOn":["a"]}"#) == "DependencyCycle")
         #expect(reason(#"{"id":"a","tool":"x","arguments":{"q":"{{ .x"}}"#) == "TemplateInvalid")
         #expect(reason(#"{"id":"a","tool":"x","dependsOn":["ghost"]}"#) == "ValidationFailed")
         #expect(reason(#"{"id":"a","type":"elicitation","message":"m","schema":{"type":"banana"}}"#) == "SchemaInvalid")
         let def = VT.obj(#"{"apiVersion":"toolhive.stacklok.dev/v1beta1","kind":"VirtualMCPCompositeToolDefinition","metadata":{"name":"d"},"spec":{"name":"t","description":"x","steps":[{"id":"a","tool":"x","dependsOn":["ghost"]}]}}"#)
-        let s = try #require(VT.status(run(CompositeToolDefinitionReconciler(), [def], def.key)))
+        let s = try #require(run(CompositeToolDefinitionReconciler(), [def], def.key).statusPatch)
         #expect(s["validationStatus"] == "Invalid")
         #expect(s["validationErrors"] == [#"spec.steps[0].dependsOn references unknown step "ghost""#])
     }
@@ -116,7 +116,7 @@ import Testing
         def.deletionTimestamp = "2026-01-01T00:00:00Z"
         let v = VT.vmcp(spec: #""groupRef":{"name":"g"},"incomingAuth":{"type":"anonymous"},"config":{"compositeToolRefs":[{"name":"d"}]}"#)
         let r = run(CompositeToolDefinitionReconciler(), [def, v], def.key)
-        #expect(VT.condition(r, "DeletionBlocked")?.status == .true)
+        #expect(r.condition("DeletionBlocked")?.status == .true)
         #expect(r.requeueAfterSeconds == 30)
         #expect(run(CompositeToolDefinitionReconciler(), [def], def.key).actions.map(\.op) == ["removeFinalizer"])
         #expect(CompositeToolDefinitionReconciler().primaries(affectedBy: v, in: Snapshot()) == [def.key])
@@ -155,9 +155,9 @@ import Testing
         if var v = s.get(key) { v.status = status; s.upsert(v) }
         #expect(VMCPRuntimeRule().changes(in: s, env: OperatorEnvironment()).isEmpty)
         let r = VirtualMCPServerReconciler().reconcile(s, key: key, env: OperatorEnvironment())
-        #expect(VT.status(r)?["phase"] == "Degraded")
-        #expect(VT.status(r)?["message"] == "Virtual MCP server is running with 1/2 backends available")
-        #expect(VT.status(r)?["discoveredBackends"] == status["discoveredBackends"])
+        #expect(r.statusPatch?["phase"] == "Degraded")
+        #expect(r.statusPatch?["message"] == "Virtual MCP server is running with 1/2 backends available")
+        #expect(r.statusPatch?["discoveredBackends"] == status["discoveredBackends"])
     }
 
     @Test func silentWhenTheOperatorReports() {

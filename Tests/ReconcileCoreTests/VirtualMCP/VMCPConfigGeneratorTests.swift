@@ -44,10 +44,10 @@ import Testing
 
     @Test func missingToolConfigBlocksTheConfigMap() {
         let r = VT.reconcile([VT.group(), VT.vmcp(spec: Self.base + #","config":{"aggregation":{"tools":[{"workload":"a","toolConfigRef":{"name":"nope"}}]}}"#)])
-        #expect(VT.applied(r, kind: Kinds.configMap, name: "v-vmcp-config") == nil)
-        #expect(VT.applied(r, kind: Kinds.deployment, name: "v") == nil)
-        #expect(VT.condition(r, ConditionType.ready)?.reason == "ConfigurationFailed")
-        #expect(VT.status(r)?["message"] == #"Failed to build configuration: MCPToolConfig resolution failed for "nope": MCPToolConfig nope not found"#)
+        #expect(r.applied("ConfigMap", "v-vmcp-config") == nil)
+        #expect(r.applied("Deployment", "v") == nil)
+        #expect(r.condition(ConditionType.ready)?.reason == "ConfigurationFailed")
+        #expect(r.statusPatch?["message"] == #"Failed to build configuration: MCPToolConfig resolution failed for "nope": MCPToolConfig nope not found"#)
         #expect(r.requeueAfterSeconds == 30)
     }
 
@@ -62,7 +62,7 @@ import Testing
     @Test func duplicateCompositeNameAcrossInlineAndRef() {
         let def = VT.obj(#"{"apiVersion":"toolhive.stacklok.dev/v1beta1","kind":"VirtualMCPCompositeToolDefinition","metadata":{"name":"d"},"spec":{"name":"same","description":"r","steps":[{"id":"s","tool":"x"}]}}"#)
         let r = VT.reconcile([VT.group(), def, VT.vmcp(spec: Self.base + #","config":{"compositeTools":[{"name":"same","description":"i","steps":[{"id":"s","tool":"y"}]}],"compositeToolRefs":[{"name":"d"}]}"#)])
-        #expect(VT.status(r)?["message"] == #"Failed to build configuration: invalid composite tools: duplicate composite tool name: "same""#)
+        #expect(r.statusPatch?["message"] == #"Failed to build configuration: invalid composite tools: duplicate composite tool name: "same""#)
     }
 
     @Test func discoveredOutgoingAuthWithOverrides() throws {
@@ -90,7 +90,7 @@ import Testing
 
     @Test func inlineModeWithoutBackendsFails() {
         let r = VT.reconcile([VT.group(), VT.vmcp(spec: Self.base + #","outgoingAuth":{"source":"inline"}"#)])
-        #expect(VT.status(r)?["message"] == "Failed to build configuration: static mode requires at least one backend with valid transport ([sse streamable-http]), but none were discovered in group g")
+        #expect(r.statusPatch?["message"] == "Failed to build configuration: static mode requires at least one backend with valid transport ([sse streamable-http]), but none were discovered in group g")
     }
 
     @Test func discoveredMemberAuthInInlineModeFeedsBackendsAndConditions() throws {
@@ -99,8 +99,8 @@ import Testing
         let r = VT.reconcile(objects)
         let c = try #require(VT.config(r))
         #expect(c[path: "outgoingAuth.backends"]?.objectValue?.keys == ["a"])
-        #expect(VT.condition(r, "DiscoveredAuthConfig-a")?.status == .true)
-        let failed = try #require(VT.condition(r, "DiscoveredAuthConfig-b"))
+        #expect(r.condition("DiscoveredAuthConfig-a")?.status == .true)
+        let failed = try #require(r.condition("DiscoveredAuthConfig-b"))
         #expect(failed.status == .false)
         #expect(failed.reason == "ConversionFailed")
         #expect(failed.message == "Failed to convert discovered auth config: failed to get MCPExternalAuthConfig missing: not found")
@@ -119,10 +119,10 @@ import Testing
         let hi = VT.obj(#"{"apiVersion":"toolhive.stacklok.dev/v1beta1","kind":"MCPExternalAuthConfig","metadata":{"name":"hdr"},"spec":{"type":"headerInjection","headerInjection":{"headerName":"X-Key","valueSecretRef":{"name":"api","key":"k"}}}}"#)
         let secret = VT.obj(#"{"apiVersion":"v1","kind":"Secret","metadata":{"name":"api"},"data":{"k":"c3VwZXItc2VjcmV0"}}"#)
         let r = VT.reconcile([VT.group(), VT.server("a", authRef: "hdr"), hi, secret, VT.vmcp(spec: Self.base + #","outgoingAuth":{"source":"discovered"}"#)])
-        let cm = try #require(VT.applied(r, kind: Kinds.configMap, name: "v-vmcp-config"))
+        let cm = try #require(r.applied("ConfigMap", "v-vmcp-config"))
         let text = cm.root["data"]?["config.yaml"]?.stringValue ?? ""
         #expect(!text.contains("c3VwZXItc2VjcmV0") && !text.contains("super-secret"))
-        let env = try #require(VT.applied(r, kind: Kinds.deployment, name: "v")?[path: "spec.template.spec.containers"]?.arrayValue?.first?["env"]?.arrayValue)
+        let env = try #require(r.applied("Deployment", "v")?[path: "spec.template.spec.containers"]?.arrayValue?.first?["env"]?.arrayValue)
         #expect(env.contains(EnvVar.secret("TOOLHIVE_HEADER_INJECTION_VALUE_HDR", secret: "api", key: "k")))
     }
 }

@@ -12,21 +12,21 @@ import Testing
             "issuer": "https://auth.example.com", "clientId": "client", "clientSecretEnv": "VMCP_OIDC_CLIENT_SECRET", "audience": "vmcp-api",
             "resource": "http://v.default.svc.cluster.local:4483", "scopes": ["openid"], "caBundlePath": "/config/certs/idp-ca/ca.pem",
         ])
-        let d = try #require(VT.applied(r, kind: Kinds.deployment, name: "v"))
+        let d = try #require(r.applied("Deployment", "v"))
         let env = d[path: "spec.template.spec.containers"]?.arrayValue?.first?["env"]?.arrayValue ?? []
         #expect(env[2] == EnvVar.secret("VMCP_OIDC_CLIENT_SECRET", secret: "oidc-secret", key: "client-secret"))
         #expect(d[path: "spec.template.spec.volumes"]?.arrayValue?.map { $0["name"] } == ["vmcp-config", "oidc-ca-bundle-idp-ca"])
-        #expect(VT.status(r)?["oidcConfigHash"] == "abc")
-        #expect(VT.condition(r, "OIDCConfigRefValidated")?.reason == "OIDCConfigRefValid")
+        #expect(r.statusPatch?["oidcConfigHash"] == "abc")
+        #expect(r.condition("OIDCConfigRefValidated")?.reason == "OIDCConfigRefValid")
     }
 
     @Test func missingOIDCConfigOrSecret() {
         let missing = VT.reconcile([VT.group(), VT.vmcp(spec: Self.oidcSpec)])
-        #expect(VT.condition(missing, "OIDCConfigRefValidated")?.reason == "OIDCConfigRefNotFound")
-        #expect(VT.applied(missing, kind: Kinds.deployment, name: "v") == nil)
+        #expect(missing.condition("OIDCConfigRefValidated")?.reason == "OIDCConfigRefNotFound")
+        #expect(missing.applied("Deployment", "v") == nil)
         let noSecret = VT.reconcile([VT.group(), Self.idp, VT.vmcp(spec: Self.oidcSpec)])
-        #expect(VT.condition(noSecret, "AuthConfigured")?.reason == "AuthInvalid")
-        #expect(VT.condition(noSecret, "AuthConfigured")?.message == "Authentication configuration is invalid: secret oidc-secret key client-secret not found")
+        #expect(noSecret.condition("AuthConfigured")?.reason == "AuthInvalid")
+        #expect(noSecret.condition("AuthConfigured")?.message == "Authentication configuration is invalid: secret oidc-secret key client-secret not found")
         #expect(noSecret.events.map(\.reason) == ["SecretValidationFailed"])
     }
 
@@ -36,7 +36,7 @@ import Testing
         let c = try #require(VT.config(VT.reconcile([VT.group(), cm, VT.vmcp(spec: spec)])))
         #expect(c[path: "incomingAuth.authz"] == ["type": "cedar", "policies": ["permit(principal, action, resource);"], "entitiesJson": "[]"])
         let missing = VT.reconcile([VT.group(), VT.vmcp(spec: spec)])
-        #expect(VT.condition(missing, "AuthConfigured")?.reason == "AuthzConfigMapNotFound")
+        #expect(missing.condition("AuthConfigured")?.reason == "AuthzConfigMapNotFound")
     }
 
     @Test func inlineAuthzIsCedar() throws {
@@ -54,17 +54,17 @@ import Testing
             "endpoint": "collector:4318", "serviceName": "svc", "tracingEnabled": true, "metricsEnabled": false, "samplingRate": "0.1",
             "insecure": false, "enablePrometheusMetricsPath": true, "useLegacyAttributes": true,
         ])
-        #expect(VT.status(r)?["telemetryConfigHash"] == "h1")
-        let env = VT.applied(r, kind: Kinds.deployment, name: "v")?[path: "spec.template.spec.containers"]?.arrayValue?.first?["env"]?.arrayValue ?? []
+        #expect(r.statusPatch?["telemetryConfigHash"] == "h1")
+        let env = r.applied("Deployment", "v")?[path: "spec.template.spec.containers"]?.arrayValue?.first?["env"]?.arrayValue ?? []
         #expect(env.contains(EnvVar.plain("OTEL_RESOURCE_ATTRIBUTES", "service.name=svc,service.namespace=default")))
         #expect(env.contains(EnvVar.secret("TOOLHIVE_OTEL_HEADER_X_API_KEY", secret: "otel", key: "k")))
         let missing = VT.reconcile([VT.group(), VT.vmcp(spec: spec)])
-        #expect(VT.condition(missing, "TelemetryConfigRefValidated")?.message == "MCPTelemetryConfig otel not found")
+        #expect(missing.condition("TelemetryConfigRefValidated")?.message == "MCPTelemetryConfig otel not found")
     }
 
     @Test func authzConfigRefMustBeCedar() {
         let az = VT.obj(#"{"apiVersion":"toolhive.stacklok.dev/v1beta1","kind":"MCPAuthzConfig","metadata":{"name":"az"},"spec":{"type":"opa","config":{}}}"#)
         let r = VT.reconcile([VT.group(), az, VT.vmcp(spec: #""groupRef":{"name":"g"},"incomingAuth":{"type":"anonymous","authzConfigRef":{"name":"az"}}"#)])
-        #expect(VT.condition(r, "AuthzConfigRefValidated")?.message == #"MCPAuthzConfig az has unsupported type "opa" for VirtualMCPServer; only cedarv1 is supported"#)
+        #expect(r.condition("AuthzConfigRefValidated")?.message == #"MCPAuthzConfig az has unsupported type "opa" for VirtualMCPServer; only cedarv1 is supported"#)
     }
 }

@@ -48,47 +48,16 @@ enum VT {
         return VirtualMCPServerReconciler().reconcile(s, key: k, env: env)
     }
 
-    static func applied(_ r: ReconcileResult, kind: GroupKind, name: String) -> KubeObject? {
-        for a in r.actions {
-            if case .apply(let o) = a.operation, o.groupKind == kind, o.name == name { return o }
-        }
-        return nil
-    }
-
-    static func status(_ r: ReconcileResult) -> Value? {
-        for a in r.actions { if case .patchStatus(_, let s) = a.operation { return s } }
-        return nil
-    }
-
-    static func condition(_ r: ReconcileResult, _ type: String) -> Condition? {
-        status(r).flatMap { ConditionList(status: $0)[type] }
-    }
-
-    /// The snapshot after the actions were carried out (objects applied with a uid, status
-    /// patched, finalizers added), for steady-state checks.
+    /// The objects after the plan was carried out (by the shared test API server), for steady-state checks.
     static func apply(_ r: ReconcileResult, to objects: [KubeObject]) -> [KubeObject] {
         var s = Snapshot(objects)
-        for a in r.actions {
-            switch a.operation {
-            case .apply(var o):
-                if let old = s.get(o.key) { o.uid = old.uid; o.status = old.status } else { o.uid = "uid-\(o.kind.lowercased())-\(o.name)" }
-                s.upsert(o)
-            case .patchStatus(let ref, let st):
-                if var o = s.get(ref.key) { o.status = st; s.upsert(o) }
-            case .addFinalizer(let ref, let f):
-                if var o = s.get(ref.key) { o.finalizers = o.finalizers + [f]; s.upsert(o) }
-            case .removeFinalizer(let ref, let f):
-                if var o = s.get(ref.key) { o.finalizers = o.finalizers.filter { $0 != f }; s.upsert(o) }
-            case .delete(let ref):
-                s.remove(ref.key)
-            }
-        }
+        TestAPIServer.apply(r, to: &s)
         return s.allObjects
     }
 
     /// The generated config.yaml of a plan, parsed back.
     static func config(_ r: ReconcileResult, name: String = "v") -> Value? {
-        guard let cm = applied(r, kind: Kinds.configMap, name: Naming.vmcpConfigMap(name)),
+        guard let cm = r.applied("ConfigMap", Naming.vmcpConfigMap(name)),
             let text = cm.root["data"]?["config.yaml"]?.stringValue
         else { return nil }
         return try? JSONReader.parse(text)

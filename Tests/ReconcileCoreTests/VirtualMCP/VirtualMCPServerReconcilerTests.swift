@@ -10,11 +10,11 @@ import Testing
         let applied = r.actions.compactMap { a -> String? in if case .apply(let o) = a.operation { return "\(o.kind)/\(o.name)" }; return nil }
         #expect(applied == ["ServiceAccount/v-vmcp", "Role/v-vmcp", "RoleBinding/v-vmcp", "Secret/v-hmac-secret", "ConfigMap/v-vmcp-config", "Deployment/v", "Service/vmcp-v"])
         #expect(r.events.map(\.reason) == ["HMACSecretCreated", "DeploymentCreated", "ServiceCreated"])
-        let svc = try #require(VT.applied(r, kind: Kinds.service, name: "vmcp-v"))
+        let svc = try #require(r.applied("Service", "vmcp-v"))
         #expect(svc.spec["type"] == "ClusterIP")
         #expect(svc.spec["sessionAffinity"] == "ClientIP")
         #expect(svc.spec["ports"] == [["name": "http", "port": 4483, "targetPort": 4483, "protocol": "TCP"]])
-        let status = try #require(VT.status(r))
+        let status = try #require(r.statusPatch)
         #expect(status["url"] == "http://vmcp-v.default.svc.cluster.local:4483")
         #expect(status["phase"] == "Pending")
         #expect(status["message"] == "No pods found for Virtual MCP server")
@@ -24,17 +24,17 @@ import Testing
 
     @Test func loadBalancerService() throws {
         let r = VT.reconcile([VT.group(), VT.vmcp(spec: Self.base + #","serviceType":"LoadBalancer","sessionAffinity":"None""#)])
-        let svc = try #require(VT.applied(r, kind: Kinds.service, name: "vmcp-v"))
+        let svc = try #require(r.applied("Service", "vmcp-v"))
         #expect(svc.spec["type"] == "LoadBalancer")
         #expect(svc.spec["sessionAffinity"] == "None")
-        #expect(VT.status(r)?["url"] == "http://vmcp-v.default.svc.cluster.local:4483")
+        #expect(r.statusPatch?["url"] == "http://vmcp-v.default.svc.cluster.local:4483")
     }
 
     @Test func deploymentCarriesChecksumEnvOrderAndSecurity() throws {
         let spec = Self.base + #","outgoingAuth":{"source":"discovered"},"sessionStorage":{"provider":"redis","address":"redis:6379","passwordRef":{"name":"redis","key":"pw"}},"config":{"operational":{"logLevel":"debug"}}"#
         let r = VT.reconcile([VT.group(), VT.server("a", authRef: "te"), VT.tokenExchange("te"), VT.vmcp(spec: spec)])
-        let d = try #require(VT.applied(r, kind: Kinds.deployment, name: "v"))
-        let cm = try #require(VT.applied(r, kind: Kinds.configMap, name: "v-vmcp-config"))
+        let d = try #require(r.applied("Deployment", "v"))
+        let cm = try #require(r.applied("ConfigMap", "v-vmcp-config"))
         #expect(d[path: "spec.template.metadata.annotations"]?["toolhive.stacklok.dev/runconfig-checksum"] == cm.annotations["toolhive.stacklok.dev/content-checksum"].map(Value.string))
         let c = try #require(d[path: "spec.template.spec.containers"]?.arrayValue?.first)
         #expect(c["env"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == [
@@ -59,7 +59,7 @@ import Testing
     @Test func configChangeRollsThePods() throws {
         let first = VT.reconcile(world)
         var after = VT.apply(first, to: world)
-        let oldChecksum = try #require(VT.applied(first, kind: Kinds.deployment, name: "v")?[path: "spec.template.metadata.annotations"])
+        let oldChecksum = try #require(first.applied("Deployment", "v")?[path: "spec.template.metadata.annotations"])
         after = after.map { o in
             guard o.groupKind == Kinds.virtualMCPServer else { return o }
             var n = o
@@ -68,28 +68,28 @@ import Testing
             return n
         }
         let second = VT.reconcile(after)
-        let d = try #require(VT.applied(second, kind: Kinds.deployment, name: "v"))
+        let d = try #require(second.applied("Deployment", "v"))
         #expect(d[path: "spec.template.metadata.annotations"] != oldChecksum)
         #expect(second.events.map(\.reason) == ["DeploymentUpdated"])
-        #expect(VT.applied(second, kind: Kinds.service, name: "vmcp-v") == nil)
-        #expect(VT.applied(second, kind: Kinds.secret, name: "v-hmac-secret") == nil)
+        #expect(second.applied("Service", "vmcp-v") == nil)
+        #expect(second.applied("Secret", "v-hmac-secret") == nil)
     }
 
     @Test func missingGroupIsAConditionAndASlowRecheck() throws {
         let r = VT.reconcile([VT.vmcp()])
         #expect(r.actions.count == 1)
-        let s = try #require(VT.status(r))
+        let s = try #require(r.statusPatch)
         #expect(s["phase"] == "Failed")
         #expect(s["message"] == "Referenced MCPGroup g not found")
-        #expect(VT.condition(r, "GroupRefValidated")?.reason == "GroupRefNotFound")
+        #expect(r.condition("GroupRefValidated")?.reason == "GroupRefNotFound")
         #expect(r.requeueAfterSeconds == 30)
     }
 
     @Test func groupNotReadyIsPending() {
         let r = VT.reconcile([VT.group(ready: false), VT.vmcp()])
-        #expect(VT.status(r)?["phase"] == "Pending")
-        #expect(VT.status(r)?["message"] == "Referenced MCPGroup g is not ready (phase: )")
-        #expect(VT.condition(r, "GroupRefValidated")?.reason == "GroupRefNotReady")
+        #expect(r.statusPatch?["phase"] == "Pending")
+        #expect(r.statusPatch?["message"] == "Referenced MCPGroup g is not ready (phase: )")
+        #expect(r.condition("GroupRefValidated")?.reason == "GroupRefNotReady")
     }
 
     @Test func requeueFollowsStatusReportingInterval() {
@@ -101,28 +101,28 @@ import Testing
         var v = VT.vmcp(spec: #""groupRef":{"name":"g"},"incomingAuth":{"type":"anonymous"},"outgoingAuth":{"backends":{"x":{"type":"bogus"}}}"#)
         v.status = ["phase": "Ready", "message": "was fine"]
         let r = VT.reconcile([VT.group(), v])
-        #expect(VT.status(r)?["phase"] == "Ready")
-        #expect(VT.condition(r, "Valid")?.message == "spec.outgoingAuth.backends[x].type must be one of: discovered, externalAuthConfigRef")
+        #expect(r.statusPatch?["phase"] == "Ready")
+        #expect(r.condition("Valid")?.message == "spec.outgoingAuth.backends[x].type must be one of: discovered, externalAuthConfigRef")
         #expect(r.requeueAfterSeconds == nil)
         #expect(r.actions.count == 1)
     }
 
     @Test func badFieldTypeNamesThePath() {
         let r = VT.reconcile([VT.group(), VT.vmcp(spec: Self.base + #","serviceType":"Mesh""#)])
-        #expect(VT.condition(r, "Valid")?.message == #"spec.serviceType: unsupported value "Mesh": must be one of "ClusterIP", "NodePort", "LoadBalancer""#)
+        #expect(r.condition("Valid")?.message == #"spec.serviceType: unsupported value "Mesh": must be one of "ClusterIP", "NodePort", "LoadBalancer""#)
     }
 
     @Test func invalidPodTemplateSpecBlocksTheDeployment() {
         let r = VT.reconcile([VT.group(), VT.vmcp(spec: Self.base + #","podTemplateSpec":{"spec":{"containers":"vmcp"}}"#)])
-        #expect(VT.applied(r, kind: Kinds.deployment, name: "v") == nil)
-        #expect(VT.status(r)?["phase"] == "Failed")
-        #expect(VT.condition(r, "PodTemplateSpecValid")?.reason == "InvalidPodTemplateSpec")
+        #expect(r.applied("Deployment", "v") == nil)
+        #expect(r.statusPatch?["phase"] == "Failed")
+        #expect(r.condition("PodTemplateSpecValid")?.reason == "InvalidPodTemplateSpec")
         #expect(r.events.map(\.reason) == ["InvalidPodTemplateSpec"])
     }
 
     @Test func podTemplateSpecIsMergedByContainerName() throws {
         let r = VT.reconcile([VT.group(), VT.vmcp(spec: Self.base + #","podTemplateSpec":{"spec":{"containers":[{"name":"vmcp","resources":{"limits":{"memory":"1Gi"}},"env":[{"name":"EXTRA","value":"1"}]}],"nodeSelector":{"pool":"a"}}}"#)])
-        let d = try #require(VT.applied(r, kind: Kinds.deployment, name: "v"))
+        let d = try #require(r.applied("Deployment", "v"))
         let c = try #require(d[path: "spec.template.spec.containers"]?.arrayValue)
         #expect(c.count == 1)
         #expect(c.first?[path: "resources.limits.memory"] == "1Gi")
@@ -135,11 +135,11 @@ import Testing
     @Test func compositeRefMissingOrInvalid() {
         let spec = Self.base + #","config":{"compositeToolRefs":[{"name":"d"}]}"#
         let missing = VT.reconcile([VT.group(), VT.vmcp(spec: spec)])
-        #expect(VT.condition(missing, "CompositeToolRefsValidated")?.reason == "CompositeToolRefNotFound")
-        #expect(VT.status(missing)?["phase"] == "Failed")
+        #expect(missing.condition("CompositeToolRefsValidated")?.reason == "CompositeToolRefNotFound")
+        #expect(missing.statusPatch?["phase"] == "Failed")
         let bad = VT.obj(#"{"apiVersion":"toolhive.stacklok.dev/v1beta1","kind":"VirtualMCPCompositeToolDefinition","metadata":{"name":"d"},"spec":{"name":"t","description":"x","steps":[{"id":"a","tool":"x","dependsOn":["a"]}]}}"#)
         let invalid = VT.reconcile([VT.group(), bad, VT.vmcp(spec: spec)])
-        #expect(VT.condition(invalid, "CompositeToolRefsValidated")?.message
+        #expect(invalid.condition("CompositeToolRefsValidated")?.message
             == #"Referenced VirtualMCPCompositeToolDefinition d is invalid: spec.steps: dependency cycle detected involving step "a""#)
         #expect(invalid.requeueAfterSeconds == 30)
     }
@@ -149,19 +149,19 @@ import Testing
         var secret = VT.secret("v-hmac-secret", key: "hmac-secret")
         secret.ownerReferences = [OwnerReference(controllerOf: v)]
         let r = VT.reconcile([VT.group(), secret, v])
-        #expect(VT.applied(r, kind: Kinds.secret, name: "v-hmac-secret") == nil)
+        #expect(r.applied("Secret", "v-hmac-secret") == nil)
         #expect(r.events.map(\.reason) == ["HMACSecretValidationFailed"])
-        #expect(VT.applied(r, kind: Kinds.deployment, name: "v") == nil)
+        #expect(r.applied("Deployment", "v") == nil)
     }
 
     @Test func generatedHMACSecretValidates() throws {
         let v = VT.vmcp()
         let r = VT.reconcile([VT.group(), v])
-        var s = try #require(VT.applied(r, kind: Kinds.secret, name: "v-hmac-secret"))
+        var s = try #require(r.applied("Secret", "v-hmac-secret"))
         s.uid = "x"
         #expect(VMCPDeploymentBuilder.hmacSecretProblem(s, owner: v) == nil)
         // Same seed, same bytes: output is reproducible.
-        #expect(VT.applied(VT.reconcile([VT.group(), v]), kind: Kinds.secret, name: "v-hmac-secret") == VT.applied(r, kind: Kinds.secret, name: "v-hmac-secret"))
+        #expect(VT.reconcile([VT.group(), v]).applied("Secret", "v-hmac-secret") == r.applied("Secret", "v-hmac-secret"))
     }
 
     @Test func deletionDoesNothing() {
@@ -174,13 +174,13 @@ import Testing
 
     @Test func userServiceAccountSuppressesRBAC() throws {
         let r = VT.reconcile([VT.group(), VT.vmcp(spec: Self.base + #","serviceAccount":"mine""#)])
-        #expect(VT.applied(r, kind: Kinds.role, name: "v-vmcp") == nil)
-        #expect(VT.applied(r, kind: Kinds.deployment, name: "v")?[path: "spec.template.spec.serviceAccountName"] == "mine")
+        #expect(r.applied("Role", "v-vmcp") == nil)
+        #expect(r.applied("Deployment", "v")?[path: "spec.template.spec.serviceAccountName"] == "mine")
     }
 
     @Test func inlineSourceGetsTheNarrowRole() throws {
         let r = VT.reconcile([VT.group(), VT.server("a"), VT.vmcp(spec: Self.base + #","outgoingAuth":{"source":"inline"}"#)])
-        let role = try #require(VT.applied(r, kind: Kinds.role, name: "v-vmcp"))
+        let role = try #require(r.applied("Role", "v-vmcp"))
         #expect(role.root["rules"]?.arrayValue?.count == 2)
     }
 
@@ -188,13 +188,7 @@ import Testing
     @Test func outputIsIndependentOfInputOrder() {
         let objects = [VT.group(), VT.server("a", authRef: "te"), VT.server("b"), VT.server("c", phase: "Failed"), VT.tokenExchange("te"),
             VT.secret("te-secret", key: "s"), VT.vmcp(spec: Self.base + #","outgoingAuth":{"source":"inline"}"#)]
-        let expected = VT.reconcile(objects)
-        var rng = SplitMix(seed: 7)
-        for _ in 0..<5 {
-            var shuffled = objects
-            shuffled.shuffle(using: &rng)
-            #expect(VT.reconcile(shuffled) == expected)
-        }
+        MCPTestObjects.expectOrderIndependent(objects, seed: 7) { VT.reconcile($0) }
     }
 
     // MARK: the two writers
@@ -221,13 +215,13 @@ import Testing
 
     @Test func operatorCopiesRuntimeFieldsThroughAndDerivesPhaseFromThem() throws {
         let (r, objects) = readyWorld(backends: [["name": "a", "status": "unavailable"]])
-        let s = try #require(VT.status(r))
+        let s = try #require(r.statusPatch)
         #expect(s["phase"] == "Degraded")
         #expect(s["message"] == "Virtual MCP server is running but all 1 backends are unhealthy")
         #expect(s["discoveredBackends"] == [["name": "a", "status": "unavailable"]])
         #expect(s["backendCount"] == 0)
         #expect(ConditionList(status: s)["BackendsDiscovered"]?.message == "Discovered 1 backends")
-        #expect(VT.condition(r, "Ready")?.reason == "BackendsUnavailable")
+        #expect(r.condition("Ready")?.reason == "BackendsUnavailable")
         // And the runtime's fields are never rewritten by the operator on the next pass.
         let again = VT.reconcile(VT.apply(r, to: objects))
         #expect(again.actions.isEmpty)
@@ -235,15 +229,15 @@ import Testing
 
     @Test func readyWithoutReportedBackends() throws {
         let (r, _) = readyWorld(backends: nil)
-        #expect(VT.status(r)?["phase"] == "Ready")
-        #expect(VT.condition(r, "Ready")?.reason == "DeploymentReady")
+        #expect(r.statusPatch?["phase"] == "Ready")
+        #expect(r.condition("Ready")?.reason == "DeploymentReady")
         #expect(r.requeueAfterSeconds == nil)
     }
 
     @Test func withoutARuntimeTheOperatorReportsBackendsItself() throws {
         let env = OperatorEnvironment(vmcpRuntimeReportsStatus: false)
         let (r, _) = readyWorld(backends: nil, env: env)
-        let s = try #require(VT.status(r))
+        let s = try #require(r.statusPatch)
         #expect(s["backendCount"] == 1)
         #expect(s["discoveredBackends"]?.arrayValue?.first?["status"] == "ready")
         #expect(ConditionList(status: s)["BackendsDiscovered"]?.reason == "BackendsDiscovered")
@@ -279,25 +273,12 @@ import Testing
     }
 }
 
-/// A tiny deterministic generator so shuffles are reproducible.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite struct VMCPServerEntryTests {
     @Test func entryHeaderForwardAndCABundle() throws {
         let entry = VT.obj(#"{"apiVersion":"toolhive.stacklok.dev/v1beta1","kind":"MCPServerEntry","metadata":{"name":"ext-api"},"spec":{"groupRef":{"name":"g"},"remoteUrl":"https://api.example.com/mcp","transport":"streamable-http","caBundleRef":{"configMapRef":{"name":"ca"}},"headerForward":{"addPlaintextHeaders":{"X-Tenant":"t1"},"addHeadersFromSecret":[{"headerName":"X-Api-Key","valueSecretRef":{"name":"k","key":"v"}}]}},"status":{"phase":"Valid"}}"#)
         let ca = VT.obj(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"ca"},"data":{"ca.crt":"PEM"}}"#)
         let r = VT.reconcile([VT.group(), entry, ca, VT.vmcp()])
-        let d = try #require(VT.applied(r, kind: Kinds.deployment, name: "v"))
+        let d = try #require(r.applied("Deployment", "v"))
         let c = try #require(d[path: "spec.template.spec.containers"]?.arrayValue?.first)
         let env = c["env"]?.arrayValue ?? []
         #expect(env.compactMap { $0["name"]?.stringValue }.prefix(4) == ["VMCP_NAME", "VMCP_NAMESPACE", "TOOLHIVE_HEADER_FORWARD_EXT_API", "TOOLHIVE_SECRET_HEADER_FORWARD_X_API_KEY_EXT_API"])
