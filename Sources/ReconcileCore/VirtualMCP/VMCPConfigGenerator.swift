@@ -144,12 +144,10 @@ public enum VMCPConfigGenerator {
         return .object(m)
     }
 
-    /// The text stored as `config.yaml`. JSON is valid YAML, so this serialisation is read by
-    /// the vMCP binary as is; keys are emitted in the order built above and maps the user wrote
-    /// keep their order, which makes the output deterministic.
+    /// The text stored as `config.yaml`: the project's YAML writer, keys in the order built above
+    /// and maps the user wrote in their order, so the same inputs give the same bytes.
     public static func render(_ config: Value) -> String {
-        let text = JSONWriter.write(config, pretty: true)
-        return text.hasSuffix("\n") ? text : text + "\n"
+        YAMLWriter.write(config)
     }
 
     /// §4.5: inline-mode `backends:` from discovery (only reachable backends with a URL).

@@ -60,6 +60,6 @@ enum VT {
         guard let cm = r.applied("ConfigMap", Naming.vmcpConfigMap(name)),
             let text = cm.root["data"]?["config.yaml"]?.stringValue
         else { return nil }
-        return try? JSONReader.parse(text)
+        return try? YAMLReader.parse(text)
     }
 }
