@@ -242,11 +242,13 @@ private struct Pass {
         }
 
         // 8. Shared config references (fail-stale: owned objects are left as they are).
-        guard let oidc = resolveOIDC(spec, interval), let refs = resolveHashedRefs(spec, interval) else { return finish() }
-        let telemetry = refs.telemetry.map { VMCPTelemetry.resolve(config: $0, serviceName: spec.telemetryServiceName ?? vmcp.name, namespace: ns) }
+        guard let refs = resolveConfigRefs(spec, interval) else { return finish() }
+        var oidc: ResolvedOIDC? = nil
+        if let ref = spec.oidcConfigRef, let cfg = refs[Kinds.mcpOIDCConfig] { oidc = ResolvedOIDC.resolve(ref: ref, config: cfg, vmcp: vmcp) }
+        let telemetry = refs[Kinds.mcpTelemetryConfig].map { VMCPTelemetry.resolve(config: $0, serviceName: spec.telemetryServiceName ?? vmcp.name, namespace: ns) }
 
         // 9.1 Secrets and authz ConfigMap the pod will need.
-        guard let authz = resolveAuth(spec, oidc: oidc, authzRef: refs.authz, interval) else { return finish() }
+        guard let authz = resolveAuth(spec, oidc: oidc, authzRef: refs[Kinds.mcpAuthzConfig], interval) else { return finish() }
 
         // 9.3 Discovery over the group, and what outgoing auth makes of it.
         let discovery = BackendDiscovery.discover(vmcp, spec: spec, in: snapshot)
@@ -278,7 +280,7 @@ private struct Pass {
         do {
             config = try VMCPConfigGenerator.generate(.init(
                 vmcp: vmcp, spec: spec, snapshot: snapshot, env: env, discovery: discovery, outgoing: outgoing,
-                oidc: oidc.value, authz: authz.value, embeddingServiceURL: embeddingURL, telemetry: telemetry))
+                oidc: oidc, authz: authz.value, embeddingServiceURL: embeddingURL, telemetry: telemetry))
         } catch {
             applyAuthConditions(outgoing)
             phase(Phase.pending, "Failed to build configuration: \(error.message)")
@@ -295,8 +297,8 @@ private struct Pass {
         let deployment = VMCPDeploymentBuilder.deployment(
             vmcp, spec: spec,
             inputs: .init(
-                configChecksum: checksum, env: podEnv(spec, discovery: discovery, oidc: oidc.value, telemetry: telemetry), pullSecrets: pulls,
-                extraVolumes: volumes(oidc: oidc.value, discovery: discovery, telemetry: telemetry),
+                configChecksum: checksum, env: podEnv(spec, discovery: discovery, oidc: oidc, telemetry: telemetry), pullSecrets: pulls,
+                extraVolumes: volumes(oidc: oidc, discovery: discovery, telemetry: telemetry),
                 debug: spec.config[path: "operational.logLevel"]?.stringValue == "debug"),
             env: env)
         let before = plan.actions.count
@@ -342,31 +344,11 @@ private struct Pass {
         finish()
     }
 
-    /// `incomingAuth.oidcConfigRef` → resolved OIDC settings. nil stops the pass; `.some(nil)` means no ref.
-    mutating func resolveOIDC(_ spec: VirtualMCPServerSpec, _ interval: Double) -> Box<ResolvedOIDC?>? {
-        guard let ref = spec.oidcConfigRef else {
-            status["oidcConfigHash"] = nil
-            return Box(nil)
-        }
-        guard let cfg = snapshot.get(Kinds.mcpOIDCConfig, namespace: ns, name: ref.name) else {
-            set(ConditionType.oidcConfigRefValidated, false, ConditionReason.oidcConfigRefNotFound, "MCPOIDCConfig \(ref.name) not found")
-            plan.requeue(after: interval)
-            return nil
-        }
-        // Only an explicit Valid=False blocks: an MCPOIDCConfig nobody has reconciled yet is usable.
-        if let valid = cfg.condition(ConditionType.valid), valid.status == .false {
-            set(ConditionType.oidcConfigRefValidated, false, ConditionReason.oidcConfigRefNotValid, "MCPOIDCConfig \(ref.name) is not valid: \(valid.message)")
-            plan.requeue(after: interval)
-            return nil
-        }
-        set(ConditionType.oidcConfigRefValidated, true, ConditionReason.oidcConfigRefValid, "MCPOIDCConfig \(ref.name) is valid")
-        status["oidcConfigHash"] = cfg.status["configHash"].flatMap { $0.isNull ? nil : $0 }
-        return Box(ResolvedOIDC.resolve(ref: ref, config: cfg, vmcp: vmcp))
-    }
-
-    /// `incomingAuth.authzConfigRef` and `telemetryConfigRef`: existence, validity, hash copy.
-    /// nil stops the pass; otherwise the referenced objects.
-    mutating func resolveHashedRefs(_ spec: VirtualMCPServerSpec, _ interval: Double) -> (authz: KubeObject?, telemetry: KubeObject?)? {
+    /// The shared config references (`incomingAuth.oidcConfigRef`, `incomingAuth.authzConfigRef`,
+    /// `telemetryConfigRef`): each must exist and not be `Valid=False`; its `configHash` is copied.
+    /// Only an explicit `Valid=False` blocks: a config nobody has reconciled yet is usable.
+    /// nil stops the pass; otherwise the referenced objects by kind.
+    mutating func resolveConfigRefs(_ spec: VirtualMCPServerSpec, _ interval: Double) -> [GroupKind: KubeObject]? {
         var found: [GroupKind: KubeObject] = [:]
         struct Ref {
             var name: String?
@@ -378,6 +360,8 @@ private struct Pass {
             var hashField: String
         }
         let refs = [
+            Ref(name: spec.oidcConfigRef?.name, kind: Kinds.mcpOIDCConfig, type: ConditionType.oidcConfigRefValidated, valid: ConditionReason.oidcConfigRefValid,
+                notFound: ConditionReason.oidcConfigRefNotFound, invalid: ConditionReason.oidcConfigRefNotValid, hashField: "oidcConfigHash"),
             Ref(name: spec.authzConfigRefName, kind: Kinds.mcpAuthzConfig, type: ConditionType.authzConfigRefValidated, valid: ConditionReason.authzConfigRefValid,
                 notFound: ConditionReason.authzConfigRefNotFound, invalid: ConditionReason.authzConfigRefNotValid, hashField: "authzConfigHash"),
             Ref(name: spec.telemetryConfigRefName, kind: Kinds.mcpTelemetryConfig, type: ConditionType.telemetryConfigRefValidated,
@@ -410,12 +394,12 @@ private struct Pass {
             status[ref.hashField] = cfg.status["configHash"].flatMap { $0.isNull ? nil : $0 }
             found[kind] = cfg
         }
-        return (found[Kinds.mcpAuthzConfig], found[Kinds.mcpTelemetryConfig])
+        return found
     }
 
     /// `AuthConfigured`: Secrets and the authz ConfigMap exist; returns the `authz:` section.
-    mutating func resolveAuth(_ spec: VirtualMCPServerSpec, oidc: Box<ResolvedOIDC?>, authzRef: KubeObject?, _ interval: Double) -> Box<Value?>? {
-        if let s = oidc.value?.clientSecret, !SecretKeys.has(s.key, inSecret: s.name, namespace: ns, in: snapshot) {
+    mutating func resolveAuth(_ spec: VirtualMCPServerSpec, oidc: ResolvedOIDC?, authzRef: KubeObject?, _ interval: Double) -> Box<Value?>? {
+        if let s = oidc?.clientSecret, !SecretKeys.has(s.key, inSecret: s.name, namespace: ns, in: snapshot) {
             let msg = "Authentication configuration is invalid: secret \(s.name) key \(s.key) not found"
             warnOnTransition(VMCPCondition.authConfigured, reason: "SecretValidationFailed", message: msg)
             set(VMCPCondition.authConfigured, false, "AuthInvalid", msg)
@@ -545,7 +529,7 @@ private struct Pass {
     }
 }
 
-/// Distinguishes "stop the pass" (nil) from "resolved to nothing" (`Box(nil)`).
+/// Distinguishes "stop the pass" (nil) from "resolved to nothing" (`Box(nil)`) in the `authz:` result.
 struct Box<T: Sendable>: Sendable {
     let value: T
     init(_ value: T) { self.value = value }
