@@ -201,10 +201,15 @@ public struct SnapshotLoader: Sendable {
 
     /// Deterministic stand-ins for what the API server would have set.
     func fillMetadata(_ object: inout KubeObject) {
-        if object.uid.isEmpty { object.uid = Self.deterministicUID(for: object.key) }
-        if object.resourceVersion.isEmpty { object.resourceVersion = "1" }
-        if object.metadata["generation"] == nil, !object.spec.isNull { object.generation = 1 }
-        if object.creationTimestamp == nil { object.creationTimestamp = creationTimestamp.rfc3339 }
+        // Take the metadata map out of the tree (keeping its position) so it is changed in place,
+        // then put it back once.
+        var meta = object.metadata
+        object.root["metadata"] = .null
+        if meta["uid"]?.stringValue?.isEmpty ?? true { meta["uid"] = .string(Self.deterministicUID(for: object.key)) }
+        if meta["resourceVersion"]?.stringValue?.isEmpty ?? true { meta["resourceVersion"] = "1" }
+        if meta["generation"] == nil, object.root["spec"] != nil { meta["generation"] = 1 }
+        if meta["creationTimestamp"] == nil { meta["creationTimestamp"] = .string(creationTimestamp.rfc3339) }
+        object.root["metadata"] = .object(meta)
     }
 
     /// A UUID-shaped id derived from the object's identity, so fixtures need not spell uids out.

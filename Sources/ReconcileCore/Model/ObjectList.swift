@@ -5,7 +5,12 @@ public enum ObjectList {
         var root = OrderedMap()
         root["apiVersion"] = "v1"
         root["kind"] = "List"
-        root["items"] = .array(objects.sorted { $0.reference < $1.reference }.map(\.value))
+        root["items"] = .array(sortedByReference(objects).map(\.value))
         return .object(root)
+    }
+
+    /// Sorted by apiVersion, kind, namespace, name; each object's reference is computed once.
+    public static func sortedByReference(_ objects: [KubeObject]) -> [KubeObject] {
+        objects.map { ($0.reference, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 }

@@ -20,9 +20,8 @@ struct ConvertCommand: Command {
             return .usageError(error, usage)
         }
         do throws(LoadErrors) {
-            let (_, loaded) = try InputFiles.loadSnapshot(args, context: context, fillServerMetadata: false)
-            let items = loaded.map(\.object).sorted { $0.reference < $1.reference }
-            return CommandOutput(stdout: CommonOptions.render(ObjectList.value(items), format))
+            let loaded = try InputFiles.loadObjects(args, context: context, fillServerMetadata: false)
+            return CommandOutput(stdout: CommonOptions.render(ObjectList.value(loaded.map(\.object)), format))
         } catch {
             return .inputErrors(error)
         }

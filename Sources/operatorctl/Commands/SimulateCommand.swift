@@ -28,7 +28,7 @@ struct SimulateCommand: Command {
         }
         let snapshot: Snapshot
         do throws(LoadErrors) {
-            (snapshot, _) = try InputFiles.loadSnapshot(args, context: context, now: env.now)
+            snapshot = try InputFiles.loadSnapshot(args, context: context, now: env.now)
         } catch {
             return .inputErrors(error)
         }

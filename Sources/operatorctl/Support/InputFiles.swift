@@ -52,8 +52,8 @@ enum InputFiles {
         return sources
     }
 
-    /// Reads and loads in one step, with the command's namespace and shuffle settings.
-    static func loadSnapshot(_ args: ParsedArguments, context: CommandContext, fillServerMetadata: Bool = true, now: Timestamp = .simulationEpoch) throws(LoadErrors) -> (Snapshot, [SnapshotLoader.Loaded]) {
+    /// Reads and loads the objects, with the command's namespace and shuffle settings.
+    static func loadObjects(_ args: ParsedArguments, context: CommandContext, fillServerMetadata: Bool = true, now: Timestamp = .simulationEpoch) throws(LoadErrors) -> [SnapshotLoader.Loaded] {
         let paths = paths(args)
         if paths.isEmpty {
             throw LoadErrors([LoadError("no input: give one or more paths (-f PATH, a directory, or - for stdin)", at: FileLocation(path: "operatorctl", position: SourcePosition(line: 1, column: 1)))])
@@ -65,12 +65,17 @@ enum InputFiles {
             var rng = SplitMix64(seed: seed)
             loaded.shuffle(using: &rng)
         }
+        return loaded
+    }
+
+    /// Reads and loads into a snapshot (recording where each object came from).
+    static func loadSnapshot(_ args: ParsedArguments, context: CommandContext, now: Timestamp = .simulationEpoch) throws(LoadErrors) -> Snapshot {
         var snapshot = Snapshot()
-        for item in loaded {
+        for item in try loadObjects(args, context: context, now: now) {
             snapshot.upsert(item.object)
             snapshot.origins[item.object.key] = item.location
         }
-        return (snapshot, loaded)
+        return snapshot
     }
 }
 
