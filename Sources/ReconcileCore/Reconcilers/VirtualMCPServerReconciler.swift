@@ -4,6 +4,8 @@ public enum VMCPCondition {
     public static let compositeToolRefsValidated = "CompositeToolRefsValidated"
     public static let embeddingServerReady = "EmbeddingServerReady"
     public static let authConfigured = "AuthConfigured"
+    public static let authServerConfigValidated = "AuthServerConfigValidated"
+    public static let identitySynthesized = "IdentitySynthesized"
     /// Not in the Go catalogue: config.yaml could not be generated (see docs/differences-from-toolhive.md).
     public static let configurationFailedReason = "ConfigurationFailed"
 }
@@ -230,6 +232,9 @@ private struct Pass {
             conditions.remove(VMCPCondition.embeddingServerReady)
         }
 
+        // 6. Embedded auth server: the checks that need no other object.
+        guard checkAuthServerConfig() else { return finish() }
+
         // 7. Session storage advisory.
         let replicas = spec.replicas ?? 1
         if replicas > 1 && spec.sessionStorage?.provider != "redis" {
@@ -335,6 +340,43 @@ private struct Pass {
         set(ConditionType.ready, r.ready, r.reason, r.readyMessage)
         if !r.ready { plan.requeue(after: interval) }
         finish()
+    }
+
+    /// `spec.authServerConfig` (spec §2 step 6): advisory `IdentitySynthesized`, then issuer and
+    /// upstream checks; a failure is a spec error (Failed, no requeue). Absent → both removed.
+    mutating func checkAuthServerConfig() -> Bool {
+        guard let asc = vmcp.spec["authServerConfig"], !asc.isNull else {
+            conditions.remove(VMCPCondition.authServerConfigValidated)
+            conditions.remove(VMCPCondition.identitySynthesized)
+            return true
+        }
+        let upstreams = asc["upstreamProviders"]?.arrayValue ?? []
+        let synthesized = upstreams.filter { $0["type"]?.stringValue == "oauth2" && ($0[path: "oauth2Config.userInfo"] ?? .null).isNull }
+            .map { $0["name"]?.stringValue ?? "" }
+        if synthesized.isEmpty {
+            set(VMCPCondition.identitySynthesized, false, "AllUpstreamsHaveUserInfo", "every upstream provider has a userInfo endpoint")
+        } else {
+            set(VMCPCondition.identitySynthesized, true, "OAuth2UpstreamWithoutUserInfo",
+                "identity is synthesized for OAuth2 upstream providers without userInfo: \(synthesized.joined(separator: ", "))")
+        }
+        var problem: String? = nil
+        let issuer = asc["issuer"]?.stringValue ?? ""
+        if issuer.isEmpty {
+            problem = "authServerConfig.issuer is required"
+        } else if issuer.hasPrefix("http://") && asc["insecureAllowHTTP"]?.boolValue != true {
+            let host = issuer.dropFirst("http://".count).split(separator: "/").first.map { String($0.split(separator: ":").first ?? "") } ?? ""
+            if !["localhost", "127.0.0.1", "[::1]"].contains(host) {
+                problem = "authServerConfig.issuer \(issuer) uses http:// on a non-loopback host; set insecureAllowHTTP to allow it"
+            }
+        }
+        if problem == nil && upstreams.isEmpty { problem = "authServerConfig.upstreamProviders must have at least one provider" }
+        if let problem {
+            phase(Phase.failed, problem)
+            set(VMCPCondition.authServerConfigValidated, false, "AuthServerConfigInvalid", problem)
+            return false
+        }
+        set(VMCPCondition.authServerConfigValidated, true, "AuthServerConfigValid", "AuthServerConfig is valid")
+        return true
     }
 
     mutating func failRef(_ type: String, _ reason: String, _ message: String, _ interval: Double) {

@@ -68,3 +68,23 @@ import Testing
         #expect(r.condition("AuthzConfigRefValidated")?.message == #"MCPAuthzConfig az has unsupported type "opa" for VirtualMCPServer; only cedarv1 is supported"#)
     }
 }
+
+@Suite struct VMCPAuthServerConfigTests {
+    static func run(_ asc: String) -> ReconcileResult {
+        VT.reconcile([VT.group(), VT.vmcp(spec: #""groupRef":{"name":"g"},"incomingAuth":{"type":"anonymous"},"authServerConfig":\#(asc)"#)])
+    }
+
+    @Test func issuerAndUpstreamChecks() {
+        let noUpstream = Self.run(#"{"issuer":"https://auth.example.com"}"#)
+        #expect(noUpstream.statusPatch?["phase"] == "Failed")
+        #expect(noUpstream.condition("AuthServerConfigValidated")?.message == "authServerConfig.upstreamProviders must have at least one provider")
+        #expect(noUpstream.requeueAfterSeconds == nil)
+        #expect(noUpstream.applied("Deployment", "v") == nil)
+        let http = Self.run(#"{"issuer":"http://auth.example.com","upstreamProviders":[{"name":"a","type":"oidc"}]}"#)
+        #expect(http.condition("AuthServerConfigValidated")?.reason == "AuthServerConfigInvalid")
+        let loopback = Self.run(#"{"issuer":"http://localhost:8080","upstreamProviders":[{"name":"a","type":"oauth2","oauth2Config":{}}]}"#)
+        #expect(loopback.condition("AuthServerConfigValidated")?.status == .true)
+        #expect(loopback.condition("IdentitySynthesized")?.reason == "OAuth2UpstreamWithoutUserInfo")
+        #expect(VT.reconcile([VT.group(), VT.vmcp()]).condition("AuthServerConfigValidated") == nil)
+    }
+}
