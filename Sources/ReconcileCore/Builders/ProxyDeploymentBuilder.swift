@@ -91,7 +91,7 @@ public enum ProxyDeploymentBuilder {
             if !list.memory.isEmpty { m["memory"] = .string(list.memory) }
             r[key] = .object(m)
         }
-        return r.isEmpty ? nil : .object(r)
+        return r.isEmpty ? Optional<Value>.none : Value.object(r)
     }
 
     static func probe(initialDelay: Int64?, period: Int64, timeout: Int64, failureThreshold: Int64) -> Value {

@@ -203,9 +203,10 @@ public struct SnapshotLoader: Sendable {
     func fillMetadata(_ object: inout KubeObject) {
         // Take the metadata map out of the tree (keeping its position) so it is changed in place,
         // then put it back once.
+        let key = object.key  // read before the metadata is taken out
         var meta = object.metadata
         object.root["metadata"] = .null
-        if meta["uid"]?.stringValue?.isEmpty ?? true { meta["uid"] = .string(Self.deterministicUID(for: object.key)) }
+        if meta["uid"]?.stringValue?.isEmpty ?? true { meta["uid"] = .string(Self.deterministicUID(for: key)) }
         if meta["resourceVersion"]?.stringValue?.isEmpty ?? true { meta["resourceVersion"] = "1" }
         if meta["generation"] == nil, object.root["spec"] != nil { meta["generation"] = 1 }
         if meta["creationTimestamp"] == nil { meta["creationTimestamp"] = .string(creationTimestamp.rfc3339) }

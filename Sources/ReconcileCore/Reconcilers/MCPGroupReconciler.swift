@@ -39,15 +39,15 @@ public struct MCPGroupReconciler: Reconciler {
         var status = object.status.objectValue ?? OrderedMap()
         var conditions = ConditionList(status: object.status)
         let gen = object.generation
-        status["observedGeneration"] = gen != 0 ? .int(gen) : nil
+        status["observedGeneration"] = gen != 0 ? Value.int(gen) : Optional<Value>.none
         status["phase"] = .string(Phase.ready)
         for (kind, listKey, countKey) in [
             (Kinds.mcpServer, "servers", "serverCount"), (Kinds.mcpRemoteProxy, "remoteProxies", "remoteProxyCount"),
             (Kinds.mcpServerEntry, "entries", "entryCount"),
         ] {
             let names = MCPGroup.members(of: kind, group: object.name, namespace: object.namespace, in: snapshot).map(\.name)
-            status[listKey] = names.isEmpty ? nil : .strings(names)
-            status[countKey] = names.isEmpty ? nil : .int(Int64(names.count))
+            status[listKey] = names.isEmpty ? Optional<Value>.none : Value.strings(names)
+            status[countKey] = names.isEmpty ? Optional<Value>.none : Value.int(Int64(names.count))
         }
         conditions.set(
             ConditionType.mcpServersChecked, .true, reason: ConditionReason.listMCPServersCheckSucceeded, message: Self.checkedMessage,

@@ -142,8 +142,9 @@ public struct MCPServerReconciler: Reconciler {
         let checksum = configMap.annotations[RunConfigBuilder.contentChecksumAnnotation] ?? ""
 
         // 22 (decided before the Deployment is built): bounce the proxy when the StatefulSet is gone.
+        // A proxy scaled to zero runs no runner, so nothing would recreate the StatefulSet: no wait.
         var stamps = restart.podAnnotations
-        if statefulSet == nil {
+        if statefulSet == nil && spec.proxyReplicas != 0 {
             plan.requeue(after: Self.statefulSetMissingRequeue)
             if let d = deployment, (d.status["availableReplicas"]?.intValue ?? 0) > 0 {
                 let last = d[path: "spec.template.metadata.annotations"]?[MCPServer.restartedAtAnnotation]?.stringValue.flatMap { Timestamp(rfc3339: $0) }

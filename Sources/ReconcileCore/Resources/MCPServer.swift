@@ -153,7 +153,8 @@ public struct MCPServerSpec: Sendable, Hashable {
             permissionProfile = nil
         }
         let pts = r.child("podTemplateSpec").value
-        podTemplateSpec = pts.isNull ? nil : pts
+        // `Value` is nil-literal expressible: spell out "absent", or `nil` would become `.null`.
+        podTemplateSpec = pts.isNull ? Optional<Value>.none : Optional(pts)
         proxyDeployment = ProxyDeploymentOverrides()
         proxyServiceLabels = [:]
         proxyServiceAnnotations = [:]

@@ -341,6 +341,7 @@ import Testing
         let result = run([T.server(spec: ["image": "img", "replicas": 0]), live, T.pod("p1")])
         #expect(result.statusPatch?["phase"] == "Stopped")
         #expect(result.statusPatch?["message"] == "MCP server is stopped (scaled to zero)")
+        #expect(result.requeueAfterSeconds == nil)  // no runner runs, so no StatefulSet is awaited
     }
 
     @Test func failedIsNotStickyWithoutPods() {
@@ -599,5 +600,13 @@ extension MCPServerReconcilerTests {
         live.spec = ["template": ["metadata": ["annotations": ["mcpserver.toolhive.stacklok.dev/restarted-at": "2025-12-01T00:00:00Z"]]]]
         let result = run([T.server(), live, T.statefulSet()])
         #expect(result.applied("Deployment", "fetch")?[path: "spec.template.metadata.annotations"]?["mcpserver.toolhive.stacklok.dev/restarted-at"] == "2025-12-01T00:00:00Z")
+    }
+}
+
+extension MCPServerReconcilerTests {
+    @Test func absentPodTemplateLeavesItsConditionAlone() {
+        #expect(run([T.server()]).condition("PodTemplateValid") == nil)
+        let stale: Value = ["conditions": [Condition(type: "PodTemplateValid", status: .false, reason: "InvalidPodTemplateSpec", message: "old", observedGeneration: 1, lastTransitionTime: "2025-01-01T00:00:00Z").value]]
+        #expect(run([T.server(status: stale)]).condition("PodTemplateValid")?.message == "old")
     }
 }

@@ -65,25 +65,12 @@ enum MCPTestObjects {
     /// The same objects in five seeded shuffles must give the very same result.
     static func expectOrderIndependent(_ objects: [KubeObject], seed: UInt64, _ run: ([KubeObject]) -> ReconcileResult) {
         let expected = run(objects)
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         for _ in 0..<5 {
             var shuffled = objects
             shuffled.shuffle(using: &rng)
             #expect(run(shuffled) == expected)
         }
-    }
-}
-
-/// A small seeded generator so shuffles are reproducible.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
