@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func templateCheckerSurvivesGarbage() {
-        var rng = SplitMix(seed: 3)
+        var rng = SplitMix64(seed: 3)
         let alphabet = Array("{}()|\"'`-$.: abc\\/*\n")
         for _ in 0..<2000 {
             let text = String((0..<Int(rng.next() % 24)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
