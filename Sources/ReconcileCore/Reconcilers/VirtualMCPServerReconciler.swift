@@ -232,6 +232,15 @@ private struct Pass {
             conditions.remove(VMCPCondition.embeddingServerReady)
         }
 
+        // Advisory events about the optimizer's embedding service, once per spec generation.
+        if let manual = spec.config[path: "optimizer.embeddingService"]?.stringValue, !manual.isEmpty,
+            vmcp.status["observedGeneration"]?.intValue != vmcp.generation
+        {
+            plan.record(spec.embeddingServerRefName == nil
+                ? Event(.warning, reason: "EmbeddingServiceManual", message: "spec.config.optimizer.embeddingService is set manually; prefer spec.embeddingServerRef")
+                : Event(.warning, reason: "EmbeddingServiceOverridden", message: "spec.config.optimizer.embeddingService is overridden by the URL of EmbeddingServer \(spec.embeddingServerRefName ?? "")"))
+        }
+
         // 6. Embedded auth server: the checks that need no other object.
         guard checkAuthServerConfig() else { return finish() }
 

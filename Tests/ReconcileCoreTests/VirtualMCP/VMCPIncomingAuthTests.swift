@@ -88,3 +88,23 @@ import Testing
         #expect(VT.reconcile([VT.group(), VT.vmcp()]).condition("AuthServerConfigValidated") == nil)
     }
 }
+
+@Suite struct VMCPOptimizerTests {
+    @Test func embeddingServerURLFillsTheOptimizer() throws {
+        let es = VT.obj(#"{"apiVersion":"toolhive.stacklok.dev/v1beta1","kind":"EmbeddingServer","metadata":{"name":"emb"},"spec":{},"status":{"phase":"Ready","readyReplicas":1,"url":"http://emb.default.svc:8080"}}"#)
+        let spec = #""groupRef":{"name":"g"},"incomingAuth":{"type":"anonymous"},"embeddingServerRef":{"name":"emb"},"config":{"optimizer":{"embeddingService":"http://manual","embeddingServiceTimeout":"45s"}}"#
+        let r = VT.reconcile([VT.group(), es, VT.vmcp(spec: spec)])
+        let c = try #require(VT.config(r))
+        #expect(c["optimizer"] == ["embeddingService": "http://emb.default.svc:8080", "embeddingServiceTimeout": "45s"])
+        #expect(r.events.first?.reason == "EmbeddingServiceOverridden")
+        #expect(r.condition("EmbeddingServerReady")?.status == .true)
+        // Once the status shows this generation was seen, the advisory is not repeated.
+        #expect(!VT.reconcile(VT.apply(r, to: [VT.group(), es, VT.vmcp(spec: spec)])).events.contains { $0.reason == "EmbeddingServiceOverridden" })
+        let notReady = VT.reconcile([VT.group(), VT.obj(#"{"apiVersion":"toolhive.stacklok.dev/v1beta1","kind":"EmbeddingServer","metadata":{"name":"emb"},"spec":{}}"#), VT.vmcp(spec: spec)])
+        #expect(notReady.statusPatch?["phase"] == "Pending")
+        #expect(notReady.requeueAfterSeconds == 30)
+        // An embeddingServerRef without an optimizer section still gets one.
+        let auto = try #require(VT.config(VT.reconcile([VT.group(), es, VT.vmcp(spec: #""groupRef":{"name":"g"},"incomingAuth":{"type":"anonymous"},"embeddingServerRef":{"name":"emb"}"#)])))
+        #expect(auto["optimizer"] == ["embeddingService": "http://emb.default.svc:8080"])
+    }
+}
