@@ -139,6 +139,9 @@ private struct Pass {
     }
     /// Writes the collected status; observedGeneration follows the spec the pass looked at.
     mutating func finish() {
+        // Paths that leave the phase alone (validation, config references, secrets) still give a
+        // new object the phase the CRD schema defaults to, as the API server would.
+        if status["phase"] == nil { status["phase"] = .string(Phase.pending) }
         status["observedGeneration"] = .int(vmcp.generation)
         status["conditions"] = conditions.items.isEmpty ? nil : conditions.value
         // A stable, readable field order (equality ignores order, so this never causes a write).

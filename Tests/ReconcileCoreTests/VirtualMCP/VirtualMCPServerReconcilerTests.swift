@@ -107,6 +107,12 @@ import Testing
         #expect(r.actions.count == 1)
     }
 
+    @Test func aNewObjectStoppedEarlyIsPending() {
+        let r = VT.reconcile([VT.group(), VT.vmcp(spec: Self.base + #","outgoingAuth":{"backends":{"x":{}}}"#)])
+        #expect(r.statusPatch?["phase"] == "Pending")
+        #expect(r.condition("Valid")?.message == "spec.outgoingAuth.backends[x].type is required")
+    }
+
     @Test func badFieldTypeNamesThePath() {
         let r = VT.reconcile([VT.group(), VT.vmcp(spec: Self.base + #","serviceType":"Mesh""#)])
         #expect(r.condition("Valid")?.message == #"spec.serviceType: unsupported value "Mesh": must be one of "ClusterIP", "NodePort", "LoadBalancer""#)
