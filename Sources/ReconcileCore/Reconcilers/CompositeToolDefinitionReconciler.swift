@@ -36,7 +36,6 @@ public struct CompositeToolDefinitionReconciler: Reconciler {
 
     /// A vMCP adding or dropping a reference changes `referencingVirtualServers` and may unblock deletion.
     public func primaries(affectedBy changed: KubeObject, in snapshot: Snapshot) -> [ObjectKey] {
-        guard changed.groupKind == Kinds.virtualMCPServer else { return [] }
-        return FieldIndex.compositeToolRef.extract(changed).map { ObjectKey(Kinds.compositeToolDefinition, namespace: changed.namespace, name: $0) }
+        ReferencedConfig.referenced(by: changed, through: .compositeToolRef, kind: primaryKind)
     }
 }

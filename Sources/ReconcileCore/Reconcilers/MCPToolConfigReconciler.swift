@@ -7,22 +7,19 @@ public struct MCPToolConfigReconciler: Reconciler {
     public var primaryKind: GroupKind { Kinds.mcpToolConfig }
 
     public func reconcile(_ snapshot: Snapshot, key: ObjectKey, env: OperatorEnvironment) -> ReconcileResult {
-        guard let object = snapshot.get(key) else {
-            return ReconcileResult(controller: name, object: ObjectReference(apiVersion: Kinds.toolhiveAPIVersion, kind: key.kind, namespace: key.namespace, name: key.name))
-        }
-        let flow = ReferencedConfig(
-            controller: name, finalizer: Self.finalizer, object: object, snapshot: snapshot, env: env,
-            referencers: snapshot.lookup(.toolConfigRef, namespace: key.namespace, value: key.name))
-        return flow.reconcile { status, conditions, plan in
-            var problem: String? = nil
-            do throws(FieldError) { _ = try MCPToolConfigSpec(object) } catch { problem = error.description }
-            ReferencedConfig.setValid(problem, object: object, conditions: &conditions, plan: &plan, now: env.now)
-            if problem == nil { status["configHash"] = .string(ConfigHash.of(spec: object.spec)) }
+        ReferencedConfig.reconcileHashed(
+            controller: name, finalizer: Self.finalizer, referencedBy: .toolConfigRef, snapshot: snapshot, key: key, env: env
+        ) { object in
+            do throws(FieldError) {
+                _ = try MCPToolConfigSpec(object)
+                return nil
+            } catch {
+                return error.description
+            }
         }
     }
 
     public func primaries(affectedBy changed: KubeObject, in snapshot: Snapshot) -> [ObjectKey] {
-        guard FieldIndex.toolConfigRef.kinds.contains(changed.groupKind) else { return [] }
-        return FieldIndex.toolConfigRef.extract(changed).map { ObjectKey(Kinds.mcpToolConfig, namespace: changed.namespace, name: $0) }
+        ReferencedConfig.referenced(by: changed, through: .toolConfigRef, kind: primaryKind)
     }
 }

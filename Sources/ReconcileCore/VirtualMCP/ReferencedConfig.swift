@@ -72,3 +72,31 @@ public struct ReferencedConfig: Sendable {
         }
     }
 }
+
+extension ReferencedConfig {
+    /// The whole reconcile of a config kind whose status is `Valid` plus `configHash`
+    /// (MCPExternalAuthConfig, MCPToolConfig): referencers found through `index`.
+    public static func reconcileHashed(
+        controller: String, finalizer: String, referencedBy index: FieldIndex, snapshot: Snapshot, key: ObjectKey, env: OperatorEnvironment,
+        validate: (KubeObject) -> String?
+    ) -> ReconcileResult {
+        guard let object = snapshot.get(key) else {
+            return ReconcileResult(controller: controller, object: ObjectReference(apiVersion: Kinds.toolhiveAPIVersion, kind: key.kind, namespace: key.namespace, name: key.name))
+        }
+        let flow = ReferencedConfig(
+            controller: controller, finalizer: finalizer, object: object, snapshot: snapshot, env: env,
+            referencers: snapshot.lookup(index, namespace: key.namespace, value: key.name))
+        return flow.reconcile { status, conditions, plan in
+            let problem = validate(object)
+            setValid(problem, object: object, conditions: &conditions, plan: &plan, now: env.now)
+            status["configHash"] = problem == nil ? .string(ConfigHash.of(spec: object.spec)) : status["configHash"]
+        }
+    }
+
+    /// The configs a changed referencer points at through `index` (a new or dropped reference
+    /// changes whether deletion is blocked).
+    public static func referenced(by changed: KubeObject, through index: FieldIndex, kind: GroupKind) -> [ObjectKey] {
+        guard index.kinds.contains(changed.groupKind) else { return [] }
+        return index.extract(changed).map { ObjectKey(kind, namespace: changed.namespace, name: $0) }
+    }
+}
