@@ -5,11 +5,6 @@ public struct MCPExternalAuthConfigSpec: Sendable, Equatable {
     /// Every type except `unauthenticated` has a block of the same name.
     public static let blockTypes = types.filter { $0 != "unauthenticated" }
 
-    public struct SecretRef: Sendable, Equatable {
-        public var name: String
-        public var key: String
-    }
-
     public var type: String
     /// The block named after the type (empty map for `unauthenticated`).
     public var block: Value
@@ -52,12 +47,12 @@ public struct MCPExternalAuthConfigSpec: Sendable, Equatable {
     }
 
     /// The Secrets this config makes the vMCP pod read, as (env var name, Secret ref), sorted by env name.
-    public func secretEnvironment(configName: String) -> [(env: String, ref: SecretRef)] {
+    public func secretEnvironment(configName: String) -> [(env: String, ref: SecretKeyRef)] {
         let suffix = Self.envSuffix(configName)
-        var out: [(String, SecretRef)] = []
-        func ref(_ path: String) -> SecretRef? {
+        var out: [(String, SecretKeyRef)] = []
+        func ref(_ path: String) -> SecretKeyRef? {
             guard let n = block[path: "\(path).name"]?.stringValue, let k = block[path: "\(path).key"]?.stringValue, !n.isEmpty else { return nil }
-            return SecretRef(name: n, key: k)
+            return SecretKeyRef(name: n, key: k)
         }
         switch type {
         case "tokenExchange":
@@ -73,11 +68,11 @@ public struct MCPExternalAuthConfigSpec: Sendable, Equatable {
     }
 
     /// Every Secret the config needs at run time (for the runtime's fail-closed resolution).
-    public var secretRefs: [SecretRef] {
-        var out: [SecretRef] = []
+    public var secretRefs: [SecretKeyRef] {
+        var out: [SecretKeyRef] = []
         for path in ["clientSecretRef", "valueSecretRef", "tokenSecretRef", "idpClientSecretRef", "targetClientSecretRef"] {
             if let n = block[path: "\(path).name"]?.stringValue, let k = block[path: "\(path).key"]?.stringValue, !n.isEmpty {
-                out.append(SecretRef(name: n, key: k))
+                out.append(SecretKeyRef(name: n, key: k))
             }
         }
         return out

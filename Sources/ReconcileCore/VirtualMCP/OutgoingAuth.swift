@@ -221,7 +221,7 @@ public enum OutgoingAuth {
         var seen = Set<String>()
         var env: [Value] = []
         func add(configs: [String]) {
-            var group: [(String, MCPExternalAuthConfigSpec.SecretRef)] = []
+            var group: [(String, SecretKeyRef)] = []
             for name in configs {
                 guard let obj = snapshot.get(Kinds.mcpExternalAuthConfig, namespace: ns, name: name),
                     let s = try? MCPExternalAuthConfigSpec(obj)
@@ -246,14 +246,6 @@ public enum OutgoingAuth {
         var o = OrderedMap()
         for k in m.keys.sorted() { o[k] = m[k] ?? .null }
         return .object(o)
-    }
-}
-
-/// Container env entries, in the shape the API server prints them.
-public enum EnvVar {
-    public static func plain(_ name: String, _ value: String) -> Value { ["name": .string(name), "value": .string(value)] }
-    public static func secret(_ name: String, secret: String, key: String) -> Value {
-        ["name": .string(name), "valueFrom": ["secretKeyRef": ["name": .string(secret), "key": .string(key)]]]
     }
 }
 

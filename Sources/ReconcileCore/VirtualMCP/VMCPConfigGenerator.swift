@@ -10,7 +10,7 @@ public struct ResolvedOIDC: Sendable, Equatable {
     /// `oidc:` of config.yaml.
     public var section: Value
     /// Inline client secret to expose as `VMCP_OIDC_CLIENT_SECRET`.
-    public var clientSecret: MCPExternalAuthConfigSpec.SecretRef?
+    public var clientSecret: SecretKeyRef?
     /// Inline CA bundle ConfigMap (name, key) to mount.
     public var caBundleConfigMap: (name: String, key: String)?
 
@@ -23,7 +23,7 @@ public struct ResolvedOIDC: Sendable, Equatable {
     public static func resolve(ref: VirtualMCPServerSpec.OIDCConfigRef, config: KubeObject, vmcp: KubeObject) -> ResolvedOIDC {
         let s = config.spec
         var m = OrderedMap()
-        var secret: MCPExternalAuthConfigSpec.SecretRef? = nil
+        var secret: SecretKeyRef? = nil
         var ca: (String, String)? = nil
         let defaultResource = "http://\(vmcp.name).\(vmcp.namespace).svc.cluster.local:4483"
         if s["type"]?.stringValue == "kubernetesServiceAccount" {
