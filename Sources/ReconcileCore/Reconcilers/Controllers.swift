@@ -4,6 +4,7 @@ extension ControllerSet {
     public static let all = ControllerSet([
         MCPServerReconciler(),
         MCPGroupReconciler(),
+        MCPRegistryReconciler(),
         VirtualMCPServerReconciler(),
         MCPExternalAuthConfigReconciler(),
         MCPToolConfigReconciler(),
