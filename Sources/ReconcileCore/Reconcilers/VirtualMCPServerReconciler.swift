@@ -248,8 +248,10 @@ private struct Pass {
         guard checkAuthServerConfig() else { return finish() }
 
         // 7. Session storage advisory.
+        // Sessions are shared when config.yaml gets redis: from the spec or the operator's default.
         let replicas = spec.replicas ?? 1
-        if replicas > 1 && spec.sessionStorage?.provider != "redis" {
+        let redis = spec.sessionStorage?.provider == "redis" || env.defaultRedisAddress != nil
+        if replicas > 1 && !redis {
             set(ConditionType.sessionStorageWarning, true, ConditionReason.sessionStorageMissingForReplicas,
                 "replicas > 1 but sessionStorage.provider is not redis; sessions are not shared across replicas")
         } else if replicas > 1 {
