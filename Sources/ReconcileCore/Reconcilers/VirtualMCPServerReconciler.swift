@@ -125,8 +125,19 @@ private struct Pass {
 
     var ns: String { vmcp.namespace }
 
+    /// The problem that stopped the pass early, for the `Ready` condition.
+    var blocker: (reason: String, message: String)? = nil
+    var readySet = false
+    /// False conditions that never stop a pass.
+    static let advisory: Set<String> = [ConditionType.sessionStorageWarning, VMCPCondition.identitySynthesized, OutgoingAuth.defaultCondition]
+
     mutating func set(_ type: String, _ ok: Bool, _ reason: String, _ message: String) {
         conditions.set(type, ok ? .true : .false, reason: reason, message: message, observedGeneration: vmcp.generation, now: env.now)
+        if type == ConditionType.ready {
+            readySet = true
+        } else if !ok && !Self.advisory.contains(type) && !type.hasPrefix(OutgoingAuth.discoveredPrefix) && !type.hasPrefix(OutgoingAuth.backendPrefix) {
+            blocker = (reason, message)
+        }
     }
     mutating func phase(_ phase: String, _ message: String) {
         status["phase"] = .string(phase)
@@ -139,6 +150,9 @@ private struct Pass {
     }
     /// Writes the collected status; observedGeneration follows the spec the pass looked at.
     mutating func finish() {
+        // A pass stopped early says why in `Ready` too, so `kubectl wait --for=condition=Ready`
+        // and readers of Ready alone see the cause.
+        if !readySet, let b = blocker { set(ConditionType.ready, false, b.reason, b.message) }
         // Paths that leave the phase alone (validation, config references, secrets) still give a
         // new object the phase the CRD schema defaults to, as the API server would.
         if status["phase"] == nil { status["phase"] = .string(Phase.pending) }
@@ -286,6 +300,7 @@ private struct Pass {
         if let existing = snapshot.get(Kinds.secret, namespace: ns, name: secretName) {
             if let problem = VMCPDeploymentBuilder.hmacSecretProblem(existing, owner: vmcp) {
                 plan.record(Event(.warning, reason: "HMACSecretValidationFailed", message: problem))
+                blocker = ("HMACSecretValidationFailed", problem)
                 plan.requeue(after: interval)
                 return finish()
             }

@@ -173,16 +173,20 @@ public enum OutgoingAuth {
         return Resolution(section: .object(section), conditions: conditions)
     }
 
-    /// The strategy the runtime uses for one workload (spec §5.2): discovered mode prefers the
-    /// workload's own config, then `backends[name]`, then `default`; inline mode ignores the
-    /// workload's own config. nil strategy means no auth.
+    /// The strategy the runtime uses for one workload (spec §5.2). Discovered mode: the workload's
+    /// own config, then `backends[name]`, then `default`. Inline mode reads config.yaml, whose
+    /// backends the builder filled with the spec's overrides first, then the workloads' own
+    /// configs, so: `backends[name]`, then the own config, then `default`. A chosen config that
+    /// cannot be used drops the backend (fail closed); nil strategy means no auth.
     public static func runtimeStrategy(for w: GroupWorkload, spec: VirtualMCPServerSpec, namespace ns: String, in snapshot: Snapshot) -> Result<RuntimeAuth, AuthProblem> {
         var ref: String? = nil
         let converted: Result<Value, AuthProblem>
-        if spec.outgoingSource == "discovered", let own = w.externalAuthConfigName {
+        let override = spec.outgoingAuth?.backends.first(where: { $0.name == w.name })?.auth
+        let own = w.externalAuthConfigName
+        if let own, spec.outgoingSource == "discovered" || override == nil {
             ref = own
             converted = strategy(configName: own, namespace: ns, in: snapshot)
-        } else if let chosen = spec.outgoingAuth?.backends.first(where: { $0.name == w.name })?.auth ?? spec.outgoingAuth?.defaultAuth {
+        } else if let chosen = override ?? spec.outgoingAuth?.defaultAuth {
             ref = chosen.isExternalRef ? chosen.externalAuthConfigName : nil
             converted = strategy(chosen, discoveredAs: "unauthenticated", namespace: ns, in: snapshot)
         } else {

@@ -67,11 +67,17 @@ import Testing
         #expect(d.authFailures.first?.problem.message == "secret te-secret key s not found")
     }
 
-    @Test func inlineModeIgnoresTheWorkloadsOwnConfig() {
-        let v = VT.vmcp(spec: #""groupRef":{"name":"g"},"incomingAuth":{"type":"anonymous"},"outgoingAuth":{"source":"inline","default":{"type":"discovered"}}"#)
-        let d = discover([VT.group(), VT.server("a", authRef: "gone"), v])
-        #expect(d.backends.map(\.name) == ["a"])
-        #expect(d.backends.first?.authType == "unauthenticated")
+    @Test func inlineModePrecedence() {
+        let v = VT.vmcp(spec: #""groupRef":{"name":"g"},"incomingAuth":{"type":"anonymous"},"outgoingAuth":{"source":"inline","default":{"type":"discovered"},"backends":{"b":{"type":"externalAuthConfigRef","externalAuthConfigRef":{"name":"te2"}}}}"#)
+        let d = discover([VT.group(), VT.server("a", authRef: "te"), VT.server("b", authRef: "gone"), VT.server("c"), VT.tokenExchange("te"), VT.tokenExchange("te2", secret: "te-secret"), VT.secret("te-secret", key: "s"), v])
+        // a: its own config (nothing overrides it); b: the spec's override beats the broken own one; c: the default.
+        #expect(d.backends.map { "\($0.name)=\($0.authConfigRef ?? "-")/\($0.authType ?? "-")" } == ["a=te/token_exchange", "b=te2/token_exchange", "c=-/unauthenticated"])
         #expect(d.authFailures.isEmpty)
+    }
+
+    @Test func discoveredModePrefersTheWorkloadsOwnConfig() {
+        let v = VT.vmcp(spec: #""groupRef":{"name":"g"},"incomingAuth":{"type":"anonymous"},"outgoingAuth":{"source":"discovered","backends":{"a":{"type":"discovered"}}}"#)
+        let d = discover([VT.group(), VT.server("a", authRef: "te"), VT.tokenExchange("te"), VT.secret("te-secret", key: "s"), v])
+        #expect(d.backends.first?.authType == "token_exchange")
     }
 }
