@@ -1,6 +1,6 @@
-/// Go `time.Duration` text, as the vMCP configuration carries it: parsed from `1m30s`, `1.5h`,
-/// `500ms` and written back the way Go prints durations (`30s`, `1m0s`, `1h30m0s`, `500ms`), so
-/// the generated configuration reads like the Go operator's.
+/// Go `time.Duration` text: parsed from `1m30s`, `1.5h`, `500ms` and written back the way Go prints
+/// durations (`30s`, `1m0s`, `1h30m0s`, `500ms`), so the generated vMCP configuration reads like
+/// the Go operator's; also the CEL rules that compare durations (`duration(self) >= duration('1s')`).
 public enum GoDuration {
     /// Nanoseconds, or nil when the text is not a Go duration.
     public static func parse(_ text: String) -> Int64? {
@@ -67,5 +67,14 @@ public enum GoDuration {
         while digits.count < width { digits = "0" + digits }
         while digits.hasSuffix("0") { digits.removeLast(); frac /= 10 }
         return "\(whole).\(digits)"
+    }
+
+    /// `self == '' || duration(self) >= duration('<seconds>s')`; an unparsable value is left to
+    /// the field's pattern check.
+    public static func atLeast(_ text: String?, seconds minimum: Double, emptyAllowed: Bool) -> Bool {
+        guard let text else { return true }
+        if text.isEmpty { return emptyAllowed }
+        guard let s = seconds(text) else { return true }
+        return s >= minimum
     }
 }
