@@ -86,3 +86,11 @@ extension ConditionReason {
     public static let invalidExternalAuthConfig = "InvalidExternalAuthConfig"
     public static let primaryUpstreamProviderIgnored = "PrimaryUpstreamProviderIgnored"
 }
+
+// MARK: VirtualMCPServer (spec B §6.5)
+
+extension ConditionReason {
+    /// VirtualMCPServer's spelling (MCPServer writes `GroupRefIsValid`).
+    public static let groupRefValid = "GroupRefValid"
+    public static let telemetryConfigRefInvalid = "TelemetryConfigRefInvalid"
+}

@@ -5,5 +5,9 @@ extension ControllerSet {
         MCPServerReconciler(),
         MCPGroupReconciler(),
         MCPRegistryReconciler(),
+        VirtualMCPServerReconciler(),
+        MCPExternalAuthConfigReconciler(),
+        MCPToolConfigReconciler(),
+        CompositeToolDefinitionReconciler(),
     ])
 }

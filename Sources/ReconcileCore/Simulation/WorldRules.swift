@@ -9,5 +9,6 @@ public enum WorldRules {
         ProxyRunnerRule(),
         WorkloadControllerRule(.statefulSet),
         ServiceControllerRule(),
+        VMCPRuntimeRule(),
     ]
 }
