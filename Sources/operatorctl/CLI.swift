@@ -1,10 +1,108 @@
 import Foundation
 import ReconcileCore
 
+/// What a command produced. Commands write into this instead of the process streams, so tests
+/// run them in-process and check every byte.
+struct CommandOutput: Sendable {
+    var exitCode: Int32 = 0
+    var stdout: String = ""
+    var stderr: String = ""
+
+    mutating func error(_ line: String) { stderr += line.hasSuffix("\n") ? line : line + "\n" }
+}
+
+/// The process context a command may read: arguments, standard input, environment variables.
+struct CommandContext: Sendable {
+    var environment: [String: String]
+    var readStdin: @Sendable () -> [UInt8]
+
+    static var process: CommandContext {
+        CommandContext(environment: ProcessInfo.processInfo.environment) {
+            Array(FileHandle.standardInput.readDataToEndOfFile())
+        }
+    }
+}
+
+/// One `operatorctl` subcommand.
+protocol Command {
+    static var name: String { get }
+    static var summary: String { get }
+    static var usageLine: String { get }
+    static var details: String { get }
+    static var options: [OptionSpec] { get }
+    static func run(_ args: ParsedArguments, context: CommandContext) -> CommandOutput
+}
+
+extension Command {
+    static var usage: String {
+        var text = "\(summary)\n\nUsage:\n  \(usageLine)\n"
+        if !details.isEmpty { text += "\n\(details)\n" }
+        text += "\nFlags:\n\(ParsedArguments.help(for: options + [helpOption]))\n"
+        return text
+    }
+}
+
+let helpOption = OptionSpec.flag("help", short: "h", help: "Show help for this command")
+
 /// Entry point shared by `main.swift` and the tests: parses the command and dispatches.
 enum CLI {
+    static let commands: [any Command.Type] = [
+        SimulateCommand.self,
+        ConvertCommand.self,
+        VersionCommand.self,
+    ]
+
+    static let version = "0.1.0"
+
+    static var usage: String {
+        var text = "operatorctl runs the ToolHive operator's decisions offline against YAML snapshots, and live against a cluster.\n\nUsage:\n  operatorctl COMMAND [flags]\n\nCommands:\n"
+        for c in commands {
+            text += "  " + c.name.padding(toLength: 12, withPad: " ", startingAt: 0) + c.summary + "\n"
+        }
+        text += "\nRun 'operatorctl COMMAND --help' for a command's flags.\n"
+        return text
+    }
+
+    static func execute(arguments: [String], context: CommandContext) -> CommandOutput {
+        guard let name = arguments.first else {
+            return CommandOutput(exitCode: 2, stderr: usage)
+        }
+        if name == "--help" || name == "-h" || name == "help" {
+            if arguments.count > 1, let c = commands.first(where: { $0.name == arguments[1] }) {
+                return CommandOutput(stdout: c.usage)
+            }
+            return CommandOutput(stdout: usage)
+        }
+        if name == "--version" { return CommandOutput(stdout: "operatorctl \(version)\n") }
+        guard let command = commands.first(where: { $0.name == name }) else {
+            return CommandOutput(exitCode: 2, stderr: "error: unknown command \"\(name)\" for \"operatorctl\"\n\n" + usage)
+        }
+        let rest = Array(arguments.dropFirst())
+        let parsed: ParsedArguments
+        do throws(UsageError) {
+            parsed = try ParsedArguments.parse(rest, options: command.options + [helpOption])
+        } catch {
+            return CommandOutput(exitCode: 2, stderr: "error: \(error.message)\n\n" + command.usage)
+        }
+        if parsed.has("help") { return CommandOutput(stdout: command.usage) }
+        return command.run(parsed, context: context)
+    }
+
     static func run(arguments: [String]) -> Int32 {
-        FileHandle.standardError.write(Data("operatorctl: not yet wired\n".utf8))
-        return 2
+        let out = execute(arguments: arguments, context: .process)
+        if !out.stdout.isEmpty { FileHandle.standardOutput.write(Data(out.stdout.utf8)) }
+        if !out.stderr.isEmpty { FileHandle.standardError.write(Data(out.stderr.utf8)) }
+        return out.exitCode
+    }
+}
+
+struct VersionCommand: Command {
+    static let name = "version"
+    static let summary = "Print the operatorctl version"
+    static let usageLine = "operatorctl version"
+    static let details = ""
+    static let options: [OptionSpec] = []
+    static func run(_ args: ParsedArguments, context: CommandContext) -> CommandOutput {
+        CommandOutput(stdout: "operatorctl \(CLI.version)\n")
     }
 }

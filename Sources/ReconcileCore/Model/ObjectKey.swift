@@ -95,6 +95,7 @@ public enum Kinds {
     public static let mcpOIDCConfig = GroupKind(group: toolhiveGroup, kind: "MCPOIDCConfig")
     public static let mcpAuthzConfig = GroupKind(group: toolhiveGroup, kind: "MCPAuthzConfig")
     public static let mcpTelemetryConfig = GroupKind(group: toolhiveGroup, kind: "MCPTelemetryConfig")
+    public static let mcpWebhookConfig = GroupKind(group: toolhiveGroup, kind: "MCPWebhookConfig")
     public static let embeddingServer = GroupKind(group: toolhiveGroup, kind: "EmbeddingServer")
 
     public static let deployment = GroupKind(group: "apps", kind: "Deployment")

@@ -1,5 +1,5 @@
 /// Where an object was read from, for messages that point at a file.
-public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+public struct FileLocation: Sendable, Hashable, CustomStringConvertible {
     public var path: String
     public var position: SourcePosition
     public init(path: String, position: SourcePosition) {
@@ -26,7 +26,7 @@ public struct Snapshot: Sendable {
     /// field index + namespace + value → names
     private var byField: [FieldSlot: Set<String>] = [:]
     /// Where each object came from, when it was read from a file.
-    public var origins: [ObjectKey: SourceLocation] = [:]
+    public var origins: [ObjectKey: FileLocation] = [:]
 
     private struct LabelSlot: Hashable, Sendable {
         var kind: GroupKind
@@ -176,10 +176,11 @@ public struct FieldIndex: Sendable {
 
     /// `spec.toolConfigRef.name` of MCPServers, and every `spec.config.aggregation.tools[].toolConfigRef.name` of vMCPs.
     public static let toolConfigRef = FieldIndex(name: "toolConfigRef", kinds: [Kinds.mcpServer, Kinds.virtualMCPServer]) { o in
+        guard let spec = o.root["spec"] else { return [] }
         var out: [String] = []
-        if let n = o.spec[path: "toolConfigRef.name"]?.stringValue { out.append(n) }
-        for t in o.spec[path: "config.aggregation.tools"]?.arrayValue ?? [] {
-            if let n = t[path: "toolConfigRef.name"]?.stringValue { out.append(n) }
+        if let n = spec["toolConfigRef"]?["name"]?.stringValue { out.append(n) }
+        for t in spec["config"]?["aggregation"]?["tools"]?.arrayValue ?? [] {
+            if let n = t["toolConfigRef"]?["name"]?.stringValue { out.append(n) }
         }
         return out
     }
@@ -190,21 +191,24 @@ public struct FieldIndex: Sendable {
         name: "externalAuthConfigRef",
         kinds: [Kinds.mcpServer, Kinds.mcpRemoteProxy, Kinds.mcpServerEntry, Kinds.virtualMCPServer]
     ) { o in
+        guard let spec = o.root["spec"] else { return [] }
         var out: [String] = []
-        if let n = o.spec[path: "externalAuthConfigRef.name"]?.stringValue { out.append(n) }
-        if let n = o.spec[path: "authServerRef.name"]?.stringValue, (o.spec[path: "authServerRef.kind"]?.stringValue ?? "MCPExternalAuthConfig") == "MCPExternalAuthConfig" {
+        if let n = spec["externalAuthConfigRef"]?["name"]?.stringValue { out.append(n) }
+        if let ref = spec["authServerRef"], let n = ref["name"]?.stringValue, (ref["kind"]?.stringValue ?? "MCPExternalAuthConfig") == "MCPExternalAuthConfig" {
             out.append(n)
         }
-        if let n = o.spec[path: "outgoingAuth.default.externalAuthConfigRef.name"]?.stringValue { out.append(n) }
-        for (_, b) in o.spec[path: "outgoingAuth.backends"]?.objectValue ?? OrderedMap() {
-            if let n = b[path: "externalAuthConfigRef.name"]?.stringValue { out.append(n) }
+        if let outgoing = spec["outgoingAuth"] {
+            if let n = outgoing["default"]?["externalAuthConfigRef"]?["name"]?.stringValue { out.append(n) }
+            for (_, b) in outgoing["backends"]?.objectValue ?? OrderedMap() {
+                if let n = b["externalAuthConfigRef"]?["name"]?.stringValue { out.append(n) }
+            }
         }
         return out
     }
 
     /// `spec.config.compositeToolRefs[].name` of vMCPs.
     public static let compositeToolRef = FieldIndex(name: "compositeToolRef", kinds: [Kinds.virtualMCPServer]) { o in
-        (o.spec[path: "config.compositeToolRefs"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+        (o.root["spec"]?["config"]?["compositeToolRefs"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
     }
 
     public static let all: [FieldIndex] = [groupRef, toolConfigRef, externalAuthConfigRef, compositeToolRef]

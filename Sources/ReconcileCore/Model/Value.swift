@@ -51,12 +51,25 @@ public enum Value: Sendable, Hashable {
 
     /// Follows a dotted path of map keys ("spec.groupRef.name").
     public subscript(path path: String) -> Value? {
-        var current: Value? = self
-        for part in path.split(separator: ".", omittingEmptySubsequences: false) {
-            current = current?[String(part)]
-            if current == nil { return nil }
+        // Walks the UTF-8 view without building an array of parts: this runs in hot loops
+        // (field indexes over tens of thousands of objects).
+        var current = self
+        let utf8 = path.utf8
+        var start = utf8.startIndex
+        var i = start
+        while true {
+            if i == utf8.endIndex || utf8[i] == UInt8(ascii: ".") {
+                guard case .object(let map) = current,
+                    let next = map[String(Substring(path.utf8[start..<i]))]
+                else { return nil }
+                current = next
+                if i == utf8.endIndex { return current }
+                i = utf8.index(after: i)
+                start = i
+            } else {
+                i = utf8.index(after: i)
+            }
         }
-        return current
     }
 
     /// Sets a value at a dotted path of map keys, creating maps on the way; a non-map on the way

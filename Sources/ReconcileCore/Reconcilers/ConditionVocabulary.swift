@@ -38,3 +38,46 @@ public enum Phase {
         phase == legacyRunning ? ready : phase
     }
 }
+
+// MARK: MCPServer and MCPGroup (spec A §1.1)
+
+extension ConditionType {
+    public static let mcpServersChecked = "MCPServersChecked"
+    public static let stdioReplicaCapped = "StdioReplicaCapped"
+    public static let sessionStorageWarning = "SessionStorageWarning"
+    public static let rateLimitConfigValid = "RateLimitConfigValid"
+    public static let oidcConfigRefValidated = "OIDCConfigRefValidated"
+    public static let authzConfigRefValidated = "AuthzConfigRefValidated"
+    public static let telemetryConfigRefValidated = "TelemetryConfigRefValidated"
+    public static let externalAuthConfigValidated = "ExternalAuthConfigValidated"
+    public static let authServerRefValidated = "AuthServerRefValidated"
+    public static let authzPrimaryUpstreamProviderIgnored = "AuthzPrimaryUpstreamProviderIgnored"
+}
+
+extension ConditionReason {
+    public static let listMCPServersCheckSucceeded = "ListMCPServersCheckSucceeded"
+    public static let listMCPServersCheckFailed = "ListMCPServersCheckFailed"
+    public static let stdioTransportCapAt1 = "StdioTransportCapAt1"
+    public static let stdioReplicaCapNotActive = "StdioReplicaCapNotActive"
+    public static let sessionStorageMissingForReplicas = "SessionStorageMissingForReplicas"
+    public static let sessionStorageConfigured = "SessionStorageConfigured"
+    public static let sessionStorageWarningNotApplicable = "SessionStorageWarningNotApplicable"
+    public static let rateLimitConfigValid = "RateLimitConfigValid"
+    public static let perUserRequiresAuth = "PerUserRequiresAuth"
+    public static let rateLimitNotApplicable = "RateLimitNotApplicable"
+    public static let oidcConfigRefValid = "OIDCConfigRefValid"
+    public static let oidcConfigRefNotFound = "OIDCConfigRefNotFound"
+    public static let oidcConfigRefNotValid = "OIDCConfigRefNotValid"
+    public static let authzConfigRefValid = "AuthzConfigRefValid"
+    public static let authzConfigRefNotFound = "AuthzConfigRefNotFound"
+    public static let authzConfigRefNotValid = "AuthzConfigRefNotValid"
+    public static let telemetryConfigRefValid = "TelemetryConfigRefValid"
+    public static let telemetryConfigRefNotFound = "TelemetryConfigRefNotFound"
+    public static let authServerRefValid = "AuthServerRefValid"
+    public static let authServerRefNotFound = "AuthServerRefNotFound"
+    public static let authServerRefInvalidKind = "AuthServerRefInvalidKind"
+    public static let authServerRefInvalidType = "AuthServerRefInvalidType"
+    public static let multiUpstreamNotSupported = "MultiUpstreamNotSupported"
+    public static let invalidExternalAuthConfig = "InvalidExternalAuthConfig"
+    public static let primaryUpstreamProviderIgnored = "PrimaryUpstreamProviderIgnored"
+}

@@ -1,0 +1,222 @@
+/// A problem with an input file, printed as `PATH:LINE:COLUMN: error: MESSAGE`.
+public struct LoadError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var location: FileLocation
+    public var message: String
+    public init(_ message: String, at location: FileLocation) {
+        self.location = location
+        self.message = message
+    }
+    public var description: String { "\(location): error: \(message)" }
+}
+
+/// All the problems found in a set of inputs (every file is read; nothing stops at the first).
+public struct LoadErrors: Error, Sendable, CustomStringConvertible {
+    public var errors: [LoadError]
+    public init(_ errors: [LoadError]) { self.errors = errors }
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}
+
+/// One input: where it came from (a path or `-`) and its bytes. Reading files is the caller's
+/// job; the loader itself is pure, so tests and the adapter's sandbox use it as-is.
+public struct InputSource: Sendable {
+    public var path: String
+    public var bytes: [UInt8]
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+    }
+    public init(path: String, text: String) { self.init(path: path, bytes: Array(text.utf8)) }
+
+    /// JSON by extension, or (for `-` and other names) by a first non-blank `{` or `[`.
+    var looksLikeJSON: Bool {
+        if path.hasSuffix(".json") { return true }
+        if path.hasSuffix(".yaml") || path.hasSuffix(".yml") { return false }
+        for b in bytes {
+            switch b {
+            case 0x20, 0x09, 0x0A, 0x0D: continue
+            case UInt8(ascii: "{"), UInt8(ascii: "["): return true
+            default: return false
+            }
+        }
+        return false
+    }
+}
+
+/// Turns input files into objects and a `Snapshot`, as the operatorctl contract says: YAML streams,
+/// `kind: List` and `*List`, JSON; default namespace; deterministic server-managed metadata; a
+/// duplicated object is an error naming both places.
+public struct SnapshotLoader: Sendable {
+    public var defaultNamespace: String
+    /// Fill uid, resourceVersion, generation and creationTimestamp when absent (simulate, converge);
+    /// `convert` leaves objects as written.
+    public var fillServerMetadata: Bool
+    public var creationTimestamp: Timestamp
+
+    public init(defaultNamespace: String = "default", fillServerMetadata: Bool = true, creationTimestamp: Timestamp = .simulationEpoch) {
+        self.defaultNamespace = defaultNamespace
+        self.fillServerMetadata = fillServerMetadata
+        self.creationTimestamp = creationTimestamp
+    }
+
+    /// An object as read, with where it was read from.
+    public struct Loaded: Sendable {
+        public var object: KubeObject
+        public var location: FileLocation
+        /// Field positions of the document the object came from (only when asked for), keyed by
+        /// field path relative to the object.
+        public var fieldPositions: [String: SourcePosition]
+    }
+
+    /// Every object of every input, in input order. Throws all problems at once.
+    public func loadObjects(_ inputs: [InputSource], recordPositions: Bool = false) throws(LoadErrors) -> [Loaded] {
+        var out: [Loaded] = []
+        var errors: [LoadError] = []
+        var seen: [ObjectKey: FileLocation] = [:]
+        for input in inputs {
+            var docs: [ParsedDocument]
+            do throws(SyntaxError) {
+                docs = try parse(input, recordPositions: recordPositions)
+            } catch {
+                errors.append(LoadError(error.message, at: FileLocation(path: input.path, position: error.position)))
+                continue
+            }
+            var fileErrors: [LoadError] = []
+            var items: [Loaded] = []
+            for doc in docs { items += expand(doc, path: input.path, errors: &fileErrors) }
+            if !fileErrors.isEmpty && !recordPositions {
+                // Only now pay for field positions, so the messages point at the offending item.
+                if let positioned = try? parse(input, recordPositions: true) {
+                    docs = positioned
+                    fileErrors = []
+                    items = []
+                    for doc in docs { items += expand(doc, path: input.path, errors: &fileErrors) }
+                }
+            }
+            errors += fileErrors
+            for item in items {
+                if let first = seen[item.object.key] {
+                    errors.append(LoadError("duplicate object \(item.object.key) (first defined at \(first))", at: item.location))
+                    continue
+                }
+                seen[item.object.key] = item.location
+                out.append(item)
+            }
+        }
+        if !errors.isEmpty { throw LoadErrors(errors) }
+        return out
+    }
+
+    private func parse(_ input: InputSource, recordPositions: Bool) throws(SyntaxError) -> [ParsedDocument] {
+        input.looksLikeJSON
+            ? try JSONReader.parseStream(bytes: input.bytes, recordPositions: recordPositions)
+            : try YAMLReader.parseStream(bytes: input.bytes, recordPositions: recordPositions)
+    }
+
+    /// The snapshot of every object in the inputs, with each object's origin recorded.
+    public func load(_ inputs: [InputSource]) throws(LoadErrors) -> Snapshot {
+        var snapshot = Snapshot()
+        for item in try loadObjects(inputs) {
+            snapshot.upsert(item.object)
+            snapshot.origins[item.object.key] = item.location
+        }
+        return snapshot
+    }
+
+    /// A document is either one object, a `List` of objects, or empty.
+    private func expand(_ doc: ParsedDocument, path: String, errors: inout [LoadError]) -> [Loaded] {
+        let location = FileLocation(path: path, position: doc.position)
+        switch doc.value {
+        case .null:
+            return []
+        case .object(let map):
+            let kind = map["kind"]?.stringValue ?? ""
+            if (kind == "List" || kind.hasSuffix("List")), let items = map["items"] {
+                guard case .array(let elements) = items else {
+                    errors.append(LoadError("\(kind).items: expected a list, got \(items.typeName)", at: position(of: "items", in: doc, fallback: location)))
+                    return []
+                }
+                var out: [Loaded] = []
+                for (i, element) in elements.enumerated() {
+                    let itemLocation = position(of: "items[\(i)]", in: doc, fallback: location)
+                    if let o = object(from: element, at: itemLocation, errors: &errors) {
+                        out.append(Loaded(object: o, location: itemLocation, fieldPositions: positions(under: "items[\(i)]", in: doc)))
+                    }
+                }
+                return out
+            }
+            guard let o = object(from: doc.value, at: location, errors: &errors) else { return [] }
+            return [Loaded(object: o, location: location, fieldPositions: doc.fieldPositions)]
+        default:
+            errors.append(LoadError("document is \(doc.value.typeName), expected a Kubernetes object (a map with apiVersion, kind and metadata)", at: location))
+            return []
+        }
+    }
+
+    private func position(of path: String, in doc: ParsedDocument, fallback: FileLocation) -> FileLocation {
+        guard let p = doc.fieldPositions[path] else { return fallback }
+        return FileLocation(path: fallback.path, position: p)
+    }
+
+    private func positions(under prefix: String, in doc: ParsedDocument) -> [String: SourcePosition] {
+        guard !doc.fieldPositions.isEmpty else { return [:] }
+        var out: [String: SourcePosition] = [:]
+        let dotted = prefix + "."
+        for (k, v) in doc.fieldPositions where k.hasPrefix(dotted) {
+            out[String(k.dropFirst(dotted.count))] = v
+        }
+        return out
+    }
+
+    /// Checks the identity fields and fills the defaults; nil (with an error) when unusable.
+    func object(from value: Value, at location: FileLocation, errors: inout [LoadError]) -> KubeObject? {
+        guard case .object(let map) = value else {
+            errors.append(LoadError("expected a Kubernetes object (a map), got \(value.typeName)", at: location))
+            return nil
+        }
+        var problems: [String] = []
+        if map["apiVersion"]?.stringValue?.isEmpty ?? true { problems.append("apiVersion") }
+        if map["kind"]?.stringValue?.isEmpty ?? true { problems.append("kind") }
+        let meta = map["metadata"]
+        if let meta, meta.objectValue == nil {
+            errors.append(LoadError("metadata: expected a map, got \(meta.typeName)", at: location))
+            return nil
+        }
+        if meta?["name"]?.stringValue?.isEmpty ?? true { problems.append("metadata.name") }
+        if !problems.isEmpty {
+            let what = map["kind"]?.stringValue.map { "\($0) object" } ?? "object"
+            errors.append(LoadError("\(what) has no \(problems.joined(separator: ", ")) (each object needs apiVersion, kind and metadata.name)", at: location))
+            return nil
+        }
+        if let ns = meta?["namespace"], ns.stringValue == nil {
+            errors.append(LoadError("metadata.namespace: expected a string, got \(ns.typeName)", at: location))
+            return nil
+        }
+        var object = KubeObject(root: map)
+        if object.namespace.isEmpty && !Kinds.isClusterScoped(object.groupKind) {
+            object.setMeta("namespace", .string(defaultNamespace))
+        }
+        if fillServerMetadata { fillMetadata(&object) }
+        return object
+    }
+
+    /// Deterministic stand-ins for what the API server would have set.
+    func fillMetadata(_ object: inout KubeObject) {
+        // Take the metadata map out of the tree (keeping its position) so it is changed in place,
+        // then put it back once.
+        let key = object.key  // read before the metadata is taken out
+        var meta = object.metadata
+        object.root["metadata"] = .null
+        if meta["uid"]?.stringValue?.isEmpty ?? true { meta["uid"] = .string(Self.deterministicUID(for: key)) }
+        if meta["resourceVersion"]?.stringValue?.isEmpty ?? true { meta["resourceVersion"] = "1" }
+        if meta["generation"] == nil, object.root["spec"] != nil { meta["generation"] = 1 }
+        if meta["creationTimestamp"] == nil { meta["creationTimestamp"] = .string(creationTimestamp.rfc3339) }
+        object.root["metadata"] = .object(meta)
+    }
+
+    /// A UUID-shaped id derived from the object's identity, so fixtures need not spell uids out.
+    public static func deterministicUID(for key: ObjectKey) -> String {
+        let hex = Array(SHA256.hex("uid|\(key.group)|\(key.kind)|\(key.namespace)|\(key.name)").prefix(32))
+        func part(_ r: Range<Int>) -> String { String(hex[r]) }
+        return "\(part(0..<8))-\(part(8..<12))-\(part(12..<16))-\(part(16..<20))-\(part(20..<32))"
+    }
+}

@@ -1,0 +1,16 @@
+/// The contract's List document: `{"apiVersion": "v1", "kind": "List", "items": [...]}` with items
+/// sorted by apiVersion, kind, namespace, name. `convert` and `converge` both print it.
+public enum ObjectList {
+    public static func value(_ objects: [KubeObject]) -> Value {
+        var root = OrderedMap()
+        root["apiVersion"] = "v1"
+        root["kind"] = "List"
+        root["items"] = .array(sortedByReference(objects).map(\.value))
+        return .object(root)
+    }
+
+    /// Sorted by apiVersion, kind, namespace, name; each object's reference is computed once.
+    public static func sortedByReference(_ objects: [KubeObject]) -> [KubeObject] {
+        objects.map { ($0.reference, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+}
