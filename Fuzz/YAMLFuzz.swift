@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-// libFuzzer entry point over the YAML and JSON readers and the YAML writer.
+// libFuzzer entry point over the YAML and JSON readers, the YAML writer and the snapshot loader.
 // Built by scripts/fuzz together with the ReconcileCore sources (outside the package build).
 //
 // Oracles: no input may crash a reader; and whatever the YAML reader accepts must survive a
@@ -14,6 +14,7 @@ import Darwin
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     _ = try? JSONReader.parseStream(bytes: bytes, recordPositions: size % 2 == 0)
+    _ = try? SnapshotLoader().load([InputSource(path: size % 3 == 0 ? "fuzz.json" : "fuzz.yaml", bytes: bytes)])
     guard let docs = try? YAMLReader.parseStream(bytes: bytes, recordPositions: size % 2 == 1) else { return 0 }
     for doc in docs {
         let text = YAMLWriter.write(doc.value)
