@@ -503,7 +503,12 @@ struct YAMLParser {
                 i = save
             }
             nodeCount += 1
-            let item = try parseBlockNode(parent: s, compact: true, seqAtParentIndent: false, path: itemPath)
+            let item: Value
+            if let fast = fastPlainScalar(parent: s) {
+                item = fast
+            } else {
+                item = try parseBlockNode(parent: s, compact: true, seqAtParentIndent: false, path: itemPath)
+            }
             itemStack.append(item)
             skipSeparation()
             if atEnd { break }
@@ -536,7 +541,11 @@ struct YAMLParser {
                 i += 1  // ':'
                 let childPath = recordPositions ? childPathFor(path, key) : ""
                 if recordPositions { positions[childPath] = position(of: keyPos) }
-                value = try parseBlockNode(parent: m, compact: false, seqAtParentIndent: true, path: childPath)
+                if let fast = fastPlainScalar(parent: m) {
+                    value = fast
+                } else {
+                    value = try parseBlockNode(parent: m, compact: false, seqAtParentIndent: true, path: childPath)
+                }
             } else if b[i] == 0x3F && Self.isBlankOrEnd(peek(1)) {
                 keyPos = mark
                 i += 1
@@ -568,7 +577,11 @@ struct YAMLParser {
                 i += 1
                 let childPath = recordPositions ? childPathFor(path, key) : ""
                 if recordPositions { positions[childPath] = position(of: keyPos) }
-                value = try parseBlockNode(parent: m, compact: false, seqAtParentIndent: true, path: childPath)
+                if let fast = fastPlainScalar(parent: m) {
+                    value = fast
+                } else {
+                    value = try parseBlockNode(parent: m, compact: false, seqAtParentIndent: true, path: childPath)
+                }
             }
             if isMergeKey {
                 try addMerge(&st, value, at: keyPos)
@@ -611,6 +624,49 @@ struct YAMLParser {
         nodeCount += 1
         // Only "null"/"true"/"false" spellings can resolve to something else here.
         return c == 0x6E || c == 0x74 || c == 0x66 ? Self.resolvePlain(text) : .string(text)
+    }
+
+    /// Fast path for the usual value: after `key:` or `-` (at `i`), one line of plain text with
+    /// nothing special in it (no ": ", " #", tab, trailing space, continuation line). Returns nil
+    /// with nothing consumed for anything else; the general path then gives the same result.
+    mutating func fastPlainScalar(parent n: Int) -> Value? {
+        var k = i
+        guard k + 1 < b.count, b[k] == 0x20 else { return nil }
+        k += 1
+        while k < b.count, b[k] == 0x20 { k += 1 }
+        guard k < b.count else { return nil }
+        let c = b[k]
+        let lower = c | 0x20
+        let ordinaryStart = (lower >= 0x61 && lower <= 0x7A) || (c >= 0x30 && c <= 0x39) || c >= 0x80
+            || c == 0x2F || c == 0x2E || c == 0x5F || c == 0x24 || c == 0x7E || c == 0x2B || c == 0x28
+        guard ordinaryStart else { return nil }
+        let s = k
+        while k < b.count {
+            let d = b[k]
+            if d == 0x0A || d == 0x0D { break }
+            if d == 0x09 { return nil }
+            if d == 0x3A && (k + 1 >= b.count || Self.isBlankOrEnd(b[k + 1])) { return nil }
+            if d == 0x23 && b[k - 1] == 0x20 { return nil }
+            k += 1
+        }
+        let e = k
+        if b[e - 1] == 0x20 { return nil }
+        // A following line indented more than the parent (not blank, not a comment) would
+        // continue the scalar: leave that to the general path.
+        while k < b.count {
+            if b[k] == 0x0D { k += 1; if k < b.count, b[k] == 0x0A { k += 1 } } else { k += 1 }
+            var sp = 0
+            while k < b.count, b[k] == 0x20 { k += 1; sp += 1 }
+            guard k < b.count else { break }
+            let d = b[k]
+            if d == 0x0A || d == 0x0D { continue }
+            if d == 0x09 { return nil }
+            if d != 0x23 && sp > n { return nil }
+            break
+        }
+        i = e
+        nodeCount += 1
+        return Self.resolvePlain(String(decoding: b[s..<e], as: UTF8.self))
     }
 
     /// A key of a block mapping entry (not the first), on a single line.
