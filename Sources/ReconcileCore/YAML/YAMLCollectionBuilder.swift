@@ -17,7 +17,7 @@ extension YAMLParser {
     func beginMap() -> MapState { MapState(base: keyStack.count) }
 
     mutating func addEntry(_ st: inout MapState, key: Value, value: Value, at p: Mark) throws(SyntaxError) {
-        let k = Self.keyString(key)
+        guard let k = Self.keyString(key) else { throw Self.keyTooLarge(at: position(of: p)) }
         if var seen = st.seen {
             st.seen = nil
             let inserted = seen.insert(k).inserted
@@ -76,9 +76,17 @@ extension YAMLParser {
         return items
     }
 
+    /// A collection used as a key becomes its JSON text; a key nested in such a key is escaped
+    /// again at each level, so text size can double per level: capped to keep that linear.
+    static let maxComplexKeyLength = 65_536
+
+    static func keyTooLarge(at p: SourcePosition) -> SyntaxError {
+        SyntaxError("a mapping key that is a collection is too large (over \(maxComplexKeyLength) characters as JSON)", at: p)
+    }
+
     /// The string form of a mapping key: strings as they are, other scalars as their canonical
-    /// text, collections as compact JSON (documented in docs/yaml.md).
-    static func keyString(_ key: Value) -> String {
+    /// text, collections as compact JSON (documented in docs/yaml.md); nil when that is too long.
+    static func keyString(_ key: Value) -> String? {
         switch key {
         case .string(let s): return s
         case .null: return "null"
@@ -88,7 +96,9 @@ extension YAMLParser {
             if d.isNaN { return ".nan" }
             if d.isInfinite { return d < 0 ? "-.inf" : ".inf" }
             return JSONWriter.formatDouble(d)
-        case .array, .object: return JSONWriter.write(key, pretty: false)
+        case .array, .object:
+            let text = JSONWriter.write(key, pretty: false)
+            return text.utf8.count <= maxComplexKeyLength ? text : nil
         }
     }
 }

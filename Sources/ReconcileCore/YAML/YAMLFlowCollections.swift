@@ -103,7 +103,8 @@ extension YAMLParser {
                     try skipFlowSeparation(parent: n)
                     if peek() != 0x2C && peek() != 0x5D { value = try parseFlowNode(parent: n, path: "") }
                 }
-                item = .object(OrderedMap(uniqueKeys: [Self.keyString(key)], values: [value]))
+                guard let k = Self.keyString(key) else { throw Self.keyTooLarge(at: position) }
+                item = .object(OrderedMap(uniqueKeys: [k], values: [value]))
                 nodeCount += 1
             } else {
                 let keyPos = mark
@@ -120,7 +121,8 @@ extension YAMLParser {
                     try skipFlowSeparation(parent: n)
                     var value: Value = .null
                     if peek() != 0x2C && peek() != 0x5D { value = try parseFlowNode(parent: n, path: "") }
-                    item = .object(OrderedMap(uniqueKeys: [Self.keyString(node)], values: [value]))
+                    guard let k = Self.keyString(node) else { throw Self.keyTooLarge(at: position(of: keyPos)) }
+                    item = .object(OrderedMap(uniqueKeys: [k], values: [value]))
                     nodeCount += 1
                 } else {
                     _ = afterNode

@@ -679,7 +679,7 @@ struct YAMLParser {
     }
 
     func childPathFor(_ path: String, _ key: Value) -> String {
-        let k = Self.keyString(key)
+        let k = Self.keyString(key) ?? "?"
         return path.isEmpty ? k : path + "." + k
     }
 }
