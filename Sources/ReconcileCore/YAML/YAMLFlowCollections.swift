@@ -89,7 +89,7 @@ extension YAMLParser {
             if c == 0x5D { i += 1; break }
             if c == 0x2C { throw fail("unexpected ',' in a flow sequence") }
             let itemPath = recordPositions ? "\(path)[\(itemStack.count - base)]" : ""
-            if recordPositions { positions[itemPath] = position }
+            if recordPositions { recordPosition(itemPath, at: mark) }
             let item: Value
             if c == 0x3F && (Self.isBlankOrEnd(peek(1)) || Self.isFlowIndicator(peek(1))) {
                 // Explicit key: a single-pair mapping.
@@ -169,7 +169,7 @@ extension YAMLParser {
             try skipFlowSeparation(parent: n)
             var value: Value = .null
             let childPath = recordPositions ? childPathFor(path, key) : ""
-            if recordPositions { positions[childPath] = position(of: keyPos) }
+            if recordPositions { recordPosition(childPath, at: keyPos) }
             if atFlowValueIndicator(afterJSONLike: jsonLike) {
                 i += 1
                 try skipFlowSeparation(parent: n)

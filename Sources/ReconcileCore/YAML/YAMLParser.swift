@@ -28,6 +28,7 @@ struct YAMLParser {
     var keyStack: [String] = []
     var valueStack: [Value] = []
     var itemStack: [Value] = []
+    var columnCache: (lineStart: Int, index: Int, column: Int) = (-1, 0, 1)
 
     /// Deep enough for any real manifest, shallow enough for small thread stacks in debug builds.
     static let maxDepth = 256
@@ -93,6 +94,24 @@ struct YAMLParser {
         return SourcePosition(line: m.line, column: col)
     }
     func fail(_ message: String, at m: Mark) -> SyntaxError { SyntaxError(message, at: position(of: m)) }
+
+    /// Records a field's position for `recordPositions`. Columns are counted from the last
+    /// recorded point on the same line, so a long one-line flow collection stays linear.
+    mutating func recordPosition(_ path: String, at m: Mark) {
+        var col = 1
+        var k = m.lineStart
+        if columnCache.lineStart == m.lineStart && columnCache.index <= m.index {
+            col = columnCache.column
+            k = columnCache.index
+        }
+        let end = min(m.index, b.count)
+        while k < end {
+            if b[k] & 0xC0 != 0x80 { col += 1 }
+            k += 1
+        }
+        columnCache = (m.lineStart, end, col)
+        positions[path] = SourcePosition(line: m.line, column: col)
+    }
 
     func fail(_ message: String) -> SyntaxError { SyntaxError(message, at: position) }
     func fail(_ message: String, at p: SourcePosition) -> SyntaxError { SyntaxError(message, at: p) }
@@ -499,7 +518,7 @@ struct YAMLParser {
             if recordPositions {
                 let save = i
                 skipWhite()
-                positions[itemPath] = position
+                recordPosition(itemPath, at: mark)
                 i = save
             }
             nodeCount += 1
@@ -540,7 +559,7 @@ struct YAMLParser {
                 isMergeKey = merge
                 i += 1  // ':'
                 let childPath = recordPositions ? childPathFor(path, key) : ""
-                if recordPositions { positions[childPath] = position(of: keyPos) }
+                if recordPositions { recordPosition(childPath, at: keyPos) }
                 if let fast = fastPlainScalar(parent: m) {
                     value = fast
                 } else {
@@ -552,7 +571,7 @@ struct YAMLParser {
                 key = try parseBlockNode(parent: m, compact: true, seqAtParentIndent: true, path: "")
                 skipSeparation()
                 let childPath = recordPositions ? childPathFor(path, key) : ""
-                if recordPositions { positions[childPath] = position(of: keyPos) }
+                if recordPositions { recordPosition(childPath, at: keyPos) }
                 if !atEnd, isFirstOnLine(), indentation().spaces == m, !indentation().tab, b[i] == 0x3A, Self.isBlankOrEnd(peek(1)) {
                     i += 1
                     value = try parseBlockNode(parent: m, compact: true, seqAtParentIndent: true, path: childPath)
@@ -576,7 +595,7 @@ struct YAMLParser {
                 isMergeKey = isMergeCandidate && key == .string("<<")
                 i += 1
                 let childPath = recordPositions ? childPathFor(path, key) : ""
-                if recordPositions { positions[childPath] = position(of: keyPos) }
+                if recordPositions { recordPosition(childPath, at: keyPos) }
                 if let fast = fastPlainScalar(parent: m) {
                     value = fast
                 } else {

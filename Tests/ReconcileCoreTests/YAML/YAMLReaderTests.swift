@@ -327,6 +327,16 @@ import Testing
         #expect(try YAMLReader.parseStream("a: 1").first?.fieldPositions.isEmpty == true)
     }
 
+    @Test func fieldPositionsOnOneLongLine() throws {
+        let entries = (0..<5000).map { "k\($0): é\($0)" }
+        let text = "{" + entries.joined(separator: ", ") + "}"
+        let doc = try #require(try YAMLReader.parseStream(text, recordPositions: true).first)
+        // Columns count characters: every "é" before the key is one column.
+        let prefix = "{" + entries[0..<4999].joined(separator: ", ") + ", "
+        #expect(doc.fieldPositions["k4999"] == SourcePosition(line: 1, column: prefix.count + 1))
+        #expect(doc.fieldPositions["k0"] == SourcePosition(line: 1, column: 2))
+    }
+
     @Test func complexKeysBecomeJSONText() throws {
         let v = try parse("? [a, b]\n: pair\n? {k: v}\n: map\n1: int\n")
         #expect(v == [#"["a","b"]"#: "pair", #"{"k":"v"}"#: "map", "1": "int"])
