@@ -399,6 +399,14 @@ struct YAMLParser {
             nodeCount += 1
             result = try resolveScalar(text, plain: false, tag: props.tag, at: props.position ?? mark)
         } else {
+            // Fast path: an ordinary first key ("name: ...") where a block mapping may start.
+            if props.isEmpty && (onNewLine || compact) && !tabBefore && !(onNewLine && indentation().tab) {
+                let entryColumn = column
+                let keyPosition = mark
+                if let key = fastPlainKey() {
+                    return try parseBlockMapping(indent: entryColumn, firstKey: (key, keyPosition, false), path: path)
+                }
+            }
             // A flow node, which may turn out to be the first key of a block mapping. Properties
             // on the key's own line belong to the key; on a line of their own, to the mapping.
             let entryColumn = propsOnOwnLine || props.isEmpty ? column : propsColumn
