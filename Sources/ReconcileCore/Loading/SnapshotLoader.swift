@@ -208,7 +208,8 @@ public struct SnapshotLoader: Sendable {
         object.root["metadata"] = .null
         if meta["uid"]?.stringValue?.isEmpty ?? true { meta["uid"] = .string(Self.deterministicUID(for: key)) }
         if meta["resourceVersion"]?.stringValue?.isEmpty ?? true { meta["resourceVersion"] = "1" }
-        if meta["generation"] == nil, object.root["spec"] != nil { meta["generation"] = 1 }
+        // The API server sets generation 1 on every custom resource and on built-in kinds with a spec.
+        if meta["generation"] == nil, object.root["spec"] != nil || object.groupKind.group == Kinds.toolhiveGroup { meta["generation"] = 1 }
         if meta["creationTimestamp"] == nil { meta["creationTimestamp"] = .string(creationTimestamp.rfc3339) }
         object.root["metadata"] = .object(meta)
     }
