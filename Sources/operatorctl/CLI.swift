@@ -49,6 +49,9 @@ enum CLI {
     static let commands: [any Command.Type] = [
         SimulateCommand.self,
         ConvertCommand.self,
+        ConvergeCommand.self,
+        ValidateCommand.self,
+        CRDsCommand.self,
         VersionCommand.self,
     ]
 

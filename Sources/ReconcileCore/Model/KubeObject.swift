@@ -43,11 +43,13 @@ public struct KubeObject: Sendable, Hashable {
     }
     public var spec: Value {
         get { root["spec"] ?? .null }
-        set { root["spec"] = newValue.isNull ? nil : newValue }
+        // `Optional.none`, not `nil`: Value is nil-literal expressible, and a bare `nil` here would
+        // store an explicit `null` instead of removing the field.
+        set { root["spec"] = newValue.isNull ? Optional<Value>.none : newValue }
     }
     public var status: Value {
         get { root["status"] ?? .null }
-        set { root["status"] = newValue.isNull ? nil : newValue }
+        set { root["status"] = newValue.isNull ? Optional<Value>.none : newValue }
     }
     public subscript(path path: String) -> Value? { value[path: path] }
 

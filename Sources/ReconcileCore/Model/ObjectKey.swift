@@ -111,6 +111,13 @@ public enum Kinds {
     public static let event = GroupKind(group: "events.k8s.io", kind: "Event")
     public static let lease = GroupKind(group: "coordination.k8s.io", kind: "Lease")
 
+    /// Every kind above, for resolving a kind typed on the command line.
+    public static let known: [GroupKind] = [
+        mcpServer, mcpGroup, mcpRegistry, virtualMCPServer, mcpExternalAuthConfig, mcpToolConfig, compositeToolDefinition,
+        mcpRemoteProxy, mcpServerEntry, mcpOIDCConfig, mcpAuthzConfig, mcpTelemetryConfig, embeddingServer,
+        deployment, statefulSet, service, serviceAccount, configMap, secret, pod, namespace, role, roleBinding, event, lease,
+    ]
+
     /// The apiVersion to write for a kind the operator creates.
     public static func preferredAPIVersion(_ gk: GroupKind) -> String {
         switch gk.group {

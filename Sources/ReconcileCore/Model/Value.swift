@@ -185,6 +185,14 @@ public struct OrderedMap: Sendable, Sequence {
         for (k, v) in pairs { self[k] = v }
     }
 
+    /// From parallel arrays whose keys the caller already knows to be unique (the YAML reader
+    /// checks duplicates itself): no per-key lookups while building large trees.
+    init(uniqueKeys keys: [String], values: [Value]) {
+        self.keys = keys
+        self.values = values
+        rebuildIndex()
+    }
+
     public var count: Int { keys.count }
     public var isEmpty: Bool { keys.isEmpty }
 

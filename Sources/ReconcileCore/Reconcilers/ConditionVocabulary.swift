@@ -19,6 +19,11 @@ public enum ConditionReason {
     public static let validationSucceeded = "ValidationSucceeded"
     public static let validationFailed = "ValidationFailed"
     public static let referencedByWorkloads = "ReferencedByWorkloads"
+    // Structured failure reasons of the MCPRegistry Ready condition (which child could not be ensured).
+    public static let configMapFailed = "ConfigMapFailed"
+    public static let rbacFailed = "RBACFailed"
+    public static let deploymentFailed = "DeploymentFailed"
+    public static let serviceFailed = "ServiceFailed"
 }
 
 /// Workload phases. MCPServer and MCPRegistry share `Pending/Ready/Failed/Terminating` (APRIL
@@ -80,4 +85,12 @@ extension ConditionReason {
     public static let multiUpstreamNotSupported = "MultiUpstreamNotSupported"
     public static let invalidExternalAuthConfig = "InvalidExternalAuthConfig"
     public static let primaryUpstreamProviderIgnored = "PrimaryUpstreamProviderIgnored"
+}
+
+// MARK: VirtualMCPServer (spec B §6.5)
+
+extension ConditionReason {
+    /// VirtualMCPServer's spelling (MCPServer writes `GroupRefIsValid`).
+    public static let groupRefValid = "GroupRefValid"
+    public static let telemetryConfigRefInvalid = "TelemetryConfigRefInvalid"
 }

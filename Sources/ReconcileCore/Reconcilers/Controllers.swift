@@ -4,5 +4,10 @@ extension ControllerSet {
     public static let all = ControllerSet([
         MCPServerReconciler(),
         MCPGroupReconciler(),
+        MCPRegistryReconciler(),
+        VirtualMCPServerReconciler(),
+        MCPExternalAuthConfigReconciler(),
+        MCPToolConfigReconciler(),
+        CompositeToolDefinitionReconciler(),
     ])
 }

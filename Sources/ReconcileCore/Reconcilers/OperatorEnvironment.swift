@@ -77,6 +77,8 @@ public struct OperatorEnvironment: Sendable, Equatable {
         defaultRedisAddress = nonEmpty("TOOLHIVE_DEFAULT_REDIS_ADDR")
         defaultRedisSecretName = nonEmpty("TOOLHIVE_DEFAULT_REDIS_SECRET_NAME")
         if let v = nonEmpty("TOOLHIVE_DEFAULT_REDIS_SECRET_KEY") { defaultRedisSecretKey = v }
+        // Not a Go operator setting: says whether a vMCP runtime reports backend status (default true).
+        if let v = nonEmpty("VMCP_RUNTIME_REPORTS_STATUS") { vmcpRuntimeReportsStatus = v.lowercased() != "false" }
     }
 
     /// Comma list, trimmed, empties dropped.

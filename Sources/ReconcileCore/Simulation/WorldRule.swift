@@ -12,7 +12,8 @@ public protocol WorldRule: Sendable {
 /// A write made by a world rule. The ClusterModel applies it with the API server's rules (uids,
 /// resourceVersions, status subresource).
 public enum WorldChange: Sendable, Equatable {
-    /// Create or replace an object (spec and metadata); status untouched unless the object is new.
+    /// Server-side apply with the rule as field manager: the fields given are set, fields other
+    /// writers own are kept; status untouched unless the object is new.
     case upsert(KubeObject)
     /// Replace an object's status.
     case setStatus(ObjectKey, Value)

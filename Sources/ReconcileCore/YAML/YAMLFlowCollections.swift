@@ -35,18 +35,18 @@ extension YAMLParser {
         case 0x7B:
             v = try applyTag(props, to: parseFlowMapping(parent: n, path: path))
         case 0x22, 0x27:
-            let p = position
+            let p = mark
             let s = c == 0x22 ? try parseDoubleQuoted(parent: n, flow: true) : try parseSingleQuoted(parent: n, flow: true)
             nodeCount += 1
             v = try resolveScalar(s, plain: false, tag: props.tag, at: props.position ?? p)
         case 0, 0x2C, 0x5D, 0x7D:
             nodeCount += 1
-            v = try resolveScalar("", plain: true, tag: props.tag, at: props.position ?? position, empty: true)
+            v = try resolveScalar("", plain: true, tag: props.tag, at: props.position ?? mark, empty: true)
         case 0x3A where Self.isBlankOrEnd(peek(1)) || Self.isFlowIndicator(peek(1)):
             nodeCount += 1
-            v = try resolveScalar("", plain: true, tag: props.tag, at: props.position ?? position, empty: true)
+            v = try resolveScalar("", plain: true, tag: props.tag, at: props.position ?? mark, empty: true)
         default:
-            let p = position
+            let p = mark
             let s = try parsePlain(parent: n, flow: true)
             nodeCount += 1
             v = try resolveScalar(s, plain: true, tag: props.tag, at: props.position ?? p)
@@ -81,19 +81,18 @@ extension YAMLParser {
         try enter()
         defer { depth -= 1 }
         i += 1
-        var items: [Value] = []
+        let base = beginSequence()
         while true {
             try skipFlowSeparation(parent: n)
             guard i < b.count else { throw fail("unterminated flow sequence (missing ']')", at: open) }
             let c = b[i]
             if c == 0x5D { i += 1; break }
             if c == 0x2C { throw fail("unexpected ',' in a flow sequence") }
-            let itemPath = recordPositions ? "\(path)[\(items.count)]" : ""
-            if recordPositions { positions[itemPath] = position }
+            let itemPath = recordPositions ? "\(path)[\(itemStack.count - base)]" : ""
+            if recordPositions { recordPosition(itemPath, at: mark) }
             let item: Value
             if c == 0x3F && (Self.isBlankOrEnd(peek(1)) || Self.isFlowIndicator(peek(1))) {
                 // Explicit key: a single-pair mapping.
-                let keyPos = position
                 i += 1
                 try skipFlowSeparation(parent: n)
                 let key: Value = (peek() == 0x3A || peek() == 0x2C || peek() == 0x5D) ? .null : try parseFlowNode(parent: n, path: "")
@@ -104,12 +103,11 @@ extension YAMLParser {
                     try skipFlowSeparation(parent: n)
                     if peek() != 0x2C && peek() != 0x5D { value = try parseFlowNode(parent: n, path: "") }
                 }
-                var builder = MappingBuilder()
-                try builder.insert(key: key, value: value, at: keyPos)
-                item = .object(builder.finish())
+                guard let k = Self.keyString(key) else { throw Self.keyTooLarge(at: position) }
+                item = .object(OrderedMap(uniqueKeys: [k], values: [value]))
                 nodeCount += 1
             } else {
-                let keyPos = position
+                let keyPos = mark
                 let keyLine = line
                 let jsonLike = startsJSONLike()
                 let node = try parseFlowNode(parent: n, path: itemPath)
@@ -123,16 +121,15 @@ extension YAMLParser {
                     try skipFlowSeparation(parent: n)
                     var value: Value = .null
                     if peek() != 0x2C && peek() != 0x5D { value = try parseFlowNode(parent: n, path: "") }
-                    var builder = MappingBuilder()
-                    try builder.insert(key: node, value: value, at: keyPos)
-                    item = .object(builder.finish())
+                    guard let k = Self.keyString(node) else { throw Self.keyTooLarge(at: position(of: keyPos)) }
+                    item = .object(OrderedMap(uniqueKeys: [k], values: [value]))
                     nodeCount += 1
                 } else {
                     _ = afterNode
                     item = node
                 }
             }
-            items.append(item)
+            itemStack.append(item)
             try skipFlowSeparation(parent: n)
             guard i < b.count else { throw fail("unterminated flow sequence (missing ']')", at: open) }
             if b[i] == 0x2C { i += 1; continue }
@@ -140,7 +137,7 @@ extension YAMLParser {
             throw fail("expected ',' or ']' in a flow sequence")
         }
         nodeCount += 1
-        return .array(items)
+        return .array(finishSequence(base))
     }
 
     mutating func parseFlowMapping(parent n: Int, path: String) throws(SyntaxError) -> Value {
@@ -148,14 +145,14 @@ extension YAMLParser {
         try enter()
         defer { depth -= 1 }
         i += 1
-        var builder = MappingBuilder()
+        var st = beginMap()
         while true {
             try skipFlowSeparation(parent: n)
             guard i < b.count else { throw fail("unterminated flow mapping (missing '}')", at: open) }
             let c = b[i]
             if c == 0x7D { i += 1; break }
             if c == 0x2C { throw fail("unexpected ',' in a flow mapping") }
-            let keyPos = position
+            let keyPos = mark
             let key: Value
             var jsonLike = false
             var isMerge = false
@@ -172,16 +169,16 @@ extension YAMLParser {
             try skipFlowSeparation(parent: n)
             var value: Value = .null
             let childPath = recordPositions ? childPathFor(path, key) : ""
-            if recordPositions { positions[childPath] = keyPos }
+            if recordPositions { recordPosition(childPath, at: keyPos) }
             if atFlowValueIndicator(afterJSONLike: jsonLike) {
                 i += 1
                 try skipFlowSeparation(parent: n)
                 if peek() != 0x2C && peek() != 0x7D { value = try parseFlowNode(parent: n, path: childPath) }
             }
             if isMerge {
-                try builder.merge(value, at: keyPos)
+                try addMerge(&st, value, at: keyPos)
             } else {
-                try builder.insert(key: key, value: value, at: keyPos)
+                try addEntry(&st, key: key, value: value, at: keyPos)
             }
             try skipFlowSeparation(parent: n)
             guard i < b.count else { throw fail("unterminated flow mapping (missing '}')", at: open) }
@@ -190,6 +187,6 @@ extension YAMLParser {
             throw fail("expected ',' or '}' in a flow mapping")
         }
         nodeCount += 1
-        return .object(builder.finish())
+        return .object(finishMap(st))
     }
 }

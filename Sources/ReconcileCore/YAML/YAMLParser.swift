@@ -24,6 +24,11 @@ struct YAMLParser {
     var aliasNodes = 0
     /// `%TAG` handles of the current document.
     var tagHandles: [String: String] = [:]
+    /// Scratch stacks for collections being built (see YAMLCollectionBuilder.swift).
+    var keyStack: [String] = []
+    var valueStack: [Value] = []
+    var itemStack: [Value] = []
+    var columnCache: (lineStart: Int, index: Int, column: Int) = (-1, 0, 1)
 
     /// Deep enough for any real manifest, shallow enough for small thread stacks in debug builds.
     static let maxDepth = 256
@@ -70,6 +75,43 @@ struct YAMLParser {
         return SourcePosition(line: line, column: col)
     }
     var position: SourcePosition { position(at: i) }
+
+    /// Where the parser is, cheaply: turned into a line and column only when needed.
+    struct Mark {
+        let index: Int
+        let line: Int
+        let lineStart: Int
+    }
+    @inline(__always) var mark: Mark { Mark(index: i, line: line, lineStart: lineStart) }
+    func position(of m: Mark) -> SourcePosition {
+        var col = 1
+        var k = m.lineStart
+        let end = min(m.index, b.count)
+        while k < end {
+            if b[k] & 0xC0 != 0x80 { col += 1 }
+            k += 1
+        }
+        return SourcePosition(line: m.line, column: col)
+    }
+    func fail(_ message: String, at m: Mark) -> SyntaxError { SyntaxError(message, at: position(of: m)) }
+
+    /// Records a field's position for `recordPositions`. Columns are counted from the last
+    /// recorded point on the same line, so a long one-line flow collection stays linear.
+    mutating func recordPosition(_ path: String, at m: Mark) {
+        var col = 1
+        var k = m.lineStart
+        if columnCache.lineStart == m.lineStart && columnCache.index <= m.index {
+            col = columnCache.column
+            k = columnCache.index
+        }
+        let end = min(m.index, b.count)
+        while k < end {
+            if b[k] & 0xC0 != 0x80 { col += 1 }
+            k += 1
+        }
+        columnCache = (m.lineStart, end, col)
+        positions[path] = SourcePosition(line: m.line, column: col)
+    }
 
     func fail(_ message: String) -> SyntaxError { SyntaxError(message, at: position) }
     func fail(_ message: String, at p: SourcePosition) -> SyntaxError { SyntaxError(message, at: p) }
@@ -355,13 +397,21 @@ struct YAMLParser {
         } else if c == 0x7C || c == 0x3E {
             let text = try parseBlockScalar(parent: n, folded: c == 0x3E)
             nodeCount += 1
-            result = try resolveScalar(text, plain: false, tag: props.tag, at: props.position ?? position)
+            result = try resolveScalar(text, plain: false, tag: props.tag, at: props.position ?? mark)
         } else {
+            // Fast path: an ordinary first key ("name: ...") where a block mapping may start.
+            if props.isEmpty && (onNewLine || compact) && !tabBefore && !(onNewLine && indentation().tab) {
+                let entryColumn = column
+                let keyPosition = mark
+                if let key = fastPlainKey() {
+                    return try parseBlockMapping(indent: entryColumn, firstKey: (key, keyPosition, false), path: path)
+                }
+            }
             // A flow node, which may turn out to be the first key of a block mapping. Properties
             // on the key's own line belong to the key; on a line of their own, to the mapping.
             let entryColumn = propsOnOwnLine || props.isEmpty ? column : propsColumn
             let keyLine = line
-            let keyPosition = position
+            let keyPosition = mark
             let mergeCandidate = c == 0x3C && c1 == 0x3C
             let saved = (i, line, lineStart, nodeCount, aliasNodes)
             let candidate = try parseFlowInBlock(parent: n, props: propsOnOwnLine ? NodeProperties() : props, path: path)
@@ -399,7 +449,7 @@ struct YAMLParser {
     /// An empty node carrying only properties (`key: !!str` → "", `key: &a` → null).
     mutating func finishEmpty(_ props: NodeProperties) throws(SyntaxError) -> Value {
         nodeCount += 1
-        let v = try resolveScalar("", plain: true, tag: props.tag, at: props.position ?? position, empty: true)
+        let v = try resolveScalar("", plain: true, tag: props.tag, at: props.position ?? mark, empty: true)
         if let anchor = props.anchor { anchors[anchor] = (v, 1) }
         return v
     }
@@ -420,12 +470,12 @@ struct YAMLParser {
             if !props.isEmpty { throw fail("an alias cannot have a tag or an anchor") }
             return try parseAlias()
         case 0x22:
-            let p = position
+            let p = mark
             let s = try parseDoubleQuoted(parent: n, flow: false)
             nodeCount += 1
             v = try resolveScalar(s, plain: false, tag: props.tag, at: props.position ?? p)
         case 0x27:
-            let p = position
+            let p = mark
             let s = try parseSingleQuoted(parent: n, flow: false)
             nodeCount += 1
             v = try resolveScalar(s, plain: false, tag: props.tag, at: props.position ?? p)
@@ -435,12 +485,12 @@ struct YAMLParser {
         case 0x3A where Self.isBlankOrEnd(peek(1)):
             // An empty implicit key (": value").
             nodeCount += 1
-            v = try resolveScalar("", plain: true, tag: props.tag, at: props.position ?? position, empty: true)
+            v = try resolveScalar("", plain: true, tag: props.tag, at: props.position ?? mark, empty: true)
         case 0, 0x0A, 0x0D:
             nodeCount += 1
-            v = try resolveScalar("", plain: true, tag: props.tag, at: props.position ?? position, empty: true)
+            v = try resolveScalar("", plain: true, tag: props.tag, at: props.position ?? mark, empty: true)
         default:
-            let p = position
+            let p = mark
             let s = try parsePlain(parent: n, flow: false)
             nodeCount += 1
             v = try resolveScalar(s, plain: true, tag: props.tag, at: props.position ?? p)
@@ -468,20 +518,25 @@ struct YAMLParser {
     // MARK: - Block collections
 
     mutating func parseBlockSequence(indent s: Int, path: String) throws(SyntaxError) -> Value {
-        var items: [Value] = []
+        let base = beginSequence()
         while true {
             // At '-' in column s.
-            let itemPath = recordPositions ? "\(path)[\(items.count)]" : ""
+            let itemPath = recordPositions ? "\(path)[\(itemStack.count - base)]" : ""
             i += 1
             if recordPositions {
                 let save = i
                 skipWhite()
-                positions[itemPath] = position
+                recordPosition(itemPath, at: mark)
                 i = save
             }
             nodeCount += 1
-            let item = try parseBlockNode(parent: s, compact: true, seqAtParentIndent: false, path: itemPath)
-            items.append(item)
+            let item: Value
+            if let fast = fastPlainScalar(parent: s) {
+                item = fast
+            } else {
+                item = try parseBlockNode(parent: s, compact: true, seqAtParentIndent: false, path: itemPath)
+            }
+            itemStack.append(item)
             skipSeparation()
             if atEnd { break }
             if !isFirstOnLine() { throw fail("unexpected content after a sequence entry") }
@@ -494,15 +549,15 @@ struct YAMLParser {
             }
             if tab { throw fail("tab characters must not be used in indentation") }
         }
-        return .array(items)
+        return .array(finishSequence(base))
     }
 
-    mutating func parseBlockMapping(indent m: Int, firstKey: (Value, SourcePosition, Bool)?, path: String) throws(SyntaxError) -> Value {
-        var builder = MappingBuilder()
+    mutating func parseBlockMapping(indent m: Int, firstKey: (Value, Mark, Bool)?, path: String) throws(SyntaxError) -> Value {
+        var st = beginMap()
         var pending = firstKey
         while true {
             let key: Value
-            let keyPos: SourcePosition
+            let keyPos: Mark
             let value: Value
             var isMergeKey = false
             if let (k, p, merge) = pending {
@@ -512,15 +567,19 @@ struct YAMLParser {
                 isMergeKey = merge
                 i += 1  // ':'
                 let childPath = recordPositions ? childPathFor(path, key) : ""
-                if recordPositions { positions[childPath] = keyPos }
-                value = try parseBlockNode(parent: m, compact: false, seqAtParentIndent: true, path: childPath)
+                if recordPositions { recordPosition(childPath, at: keyPos) }
+                if let fast = fastPlainScalar(parent: m) {
+                    value = fast
+                } else {
+                    value = try parseBlockNode(parent: m, compact: false, seqAtParentIndent: true, path: childPath)
+                }
             } else if b[i] == 0x3F && Self.isBlankOrEnd(peek(1)) {
-                keyPos = position
+                keyPos = mark
                 i += 1
                 key = try parseBlockNode(parent: m, compact: true, seqAtParentIndent: true, path: "")
                 skipSeparation()
                 let childPath = recordPositions ? childPathFor(path, key) : ""
-                if recordPositions { positions[childPath] = keyPos }
+                if recordPositions { recordPosition(childPath, at: keyPos) }
                 if !atEnd, isFirstOnLine(), indentation().spaces == m, !indentation().tab, b[i] == 0x3A, Self.isBlankOrEnd(peek(1)) {
                     i += 1
                     value = try parseBlockNode(parent: m, compact: true, seqAtParentIndent: true, path: childPath)
@@ -528,10 +587,14 @@ struct YAMLParser {
                     value = .null
                 }
             } else {
-                keyPos = position
+                keyPos = mark
                 let keyLine = line
                 let isMergeCandidate = b[i] == 0x3C && peek(1) == 0x3C
-                key = try parseImplicitKey(parent: m)
+                if let fast = fastPlainKey() {
+                    key = fast
+                } else {
+                    key = try parseImplicitKey(parent: m)
+                }
                 skipWhite()
                 guard peek() == 0x3A, Self.isBlankOrEnd(peek(1)) else {
                     throw fail(line == keyLine ? "expected ':' after a mapping key" : "an implicit mapping key must be on a single line", at: keyPos)
@@ -540,13 +603,17 @@ struct YAMLParser {
                 isMergeKey = isMergeCandidate && key == .string("<<")
                 i += 1
                 let childPath = recordPositions ? childPathFor(path, key) : ""
-                if recordPositions { positions[childPath] = keyPos }
-                value = try parseBlockNode(parent: m, compact: false, seqAtParentIndent: true, path: childPath)
+                if recordPositions { recordPosition(childPath, at: keyPos) }
+                if let fast = fastPlainScalar(parent: m) {
+                    value = fast
+                } else {
+                    value = try parseBlockNode(parent: m, compact: false, seqAtParentIndent: true, path: childPath)
+                }
             }
             if isMergeKey {
-                try builder.merge(value, at: keyPos)
+                try addMerge(&st, value, at: keyPos)
             } else {
-                try builder.insert(key: key, value: value, at: keyPos)
+                try addEntry(&st, key: key, value: value, at: keyPos)
             }
             nodeCount += 1
             // Next entry?
@@ -559,7 +626,74 @@ struct YAMLParser {
             if tab { throw fail("tab characters must not be used in indentation") }
         }
         nodeCount += 1
-        return .object(builder.finish())
+        return .object(finishMap(st))
+    }
+
+    /// Fast path for the usual key (`name:`, `app.kubernetes.io/name:`): letters, digits and
+    /// `-_./`, right before ": ". Nil (with nothing consumed) for anything else.
+    @inline(__always) mutating func fastPlainKey() -> Value? {
+        let s = i
+        let c = b[i] | 0x20
+        guard c >= 0x61 && c <= 0x7A else { return nil }
+        var k = i + 1
+        while k < b.count {
+            let d = b[k]
+            let lower = d | 0x20
+            if (lower >= 0x61 && lower <= 0x7A) || (d >= 0x30 && d <= 0x39) || d == 0x2D || d == 0x5F || d == 0x2E || d == 0x2F {
+                k += 1
+            } else {
+                break
+            }
+        }
+        guard k < b.count, b[k] == 0x3A, k + 1 >= b.count || Self.isBlankOrEnd(b[k + 1]) else { return nil }
+        let text = String(decoding: b[s..<k], as: UTF8.self)
+        i = k
+        nodeCount += 1
+        // Only "null"/"true"/"false" spellings can resolve to something else here.
+        return c == 0x6E || c == 0x74 || c == 0x66 ? Self.resolvePlain(text) : .string(text)
+    }
+
+    /// Fast path for the usual value: after `key:` or `-` (at `i`), one line of plain text with
+    /// nothing special in it (no ": ", " #", tab, trailing space, continuation line). Returns nil
+    /// with nothing consumed for anything else; the general path then gives the same result.
+    mutating func fastPlainScalar(parent n: Int) -> Value? {
+        var k = i
+        guard k + 1 < b.count, b[k] == 0x20 else { return nil }
+        k += 1
+        while k < b.count, b[k] == 0x20 { k += 1 }
+        guard k < b.count else { return nil }
+        let c = b[k]
+        let lower = c | 0x20
+        let ordinaryStart = (lower >= 0x61 && lower <= 0x7A) || (c >= 0x30 && c <= 0x39) || c >= 0x80
+            || c == 0x2F || c == 0x2E || c == 0x5F || c == 0x24 || c == 0x7E || c == 0x2B || c == 0x28
+        guard ordinaryStart else { return nil }
+        let s = k
+        while k < b.count {
+            let d = b[k]
+            if d == 0x0A || d == 0x0D { break }
+            if d == 0x09 { return nil }
+            if d == 0x3A && (k + 1 >= b.count || Self.isBlankOrEnd(b[k + 1])) { return nil }
+            if d == 0x23 && b[k - 1] == 0x20 { return nil }
+            k += 1
+        }
+        let e = k
+        if b[e - 1] == 0x20 { return nil }
+        // A following line indented more than the parent (not blank, not a comment) would
+        // continue the scalar: leave that to the general path.
+        while k < b.count {
+            if b[k] == 0x0D { k += 1; if k < b.count, b[k] == 0x0A { k += 1 } } else { k += 1 }
+            var sp = 0
+            while k < b.count, b[k] == 0x20 { k += 1; sp += 1 }
+            guard k < b.count else { break }
+            let d = b[k]
+            if d == 0x0A || d == 0x0D { continue }
+            if d == 0x09 { return nil }
+            if d != 0x23 && sp > n { return nil }
+            break
+        }
+        i = e
+        nodeCount += 1
+        return Self.resolvePlain(String(decoding: b[s..<e], as: UTF8.self))
     }
 
     /// A key of a block mapping entry (not the first), on a single line.
@@ -572,61 +706,7 @@ struct YAMLParser {
     }
 
     func childPathFor(_ path: String, _ key: Value) -> String {
-        let k = Self.keyString(key)
+        let k = Self.keyString(key) ?? "?"
         return path.isEmpty ? k : path + "." + k
-    }
-
-    /// The string form of a mapping key: strings as they are, other scalars as their canonical
-    /// text, collections as compact JSON (documented in docs/yaml.md).
-    static func keyString(_ key: Value) -> String {
-        switch key {
-        case .string(let s): return s
-        case .null: return "null"
-        case .bool(let v): return v ? "true" : "false"
-        case .int(let v): return String(v)
-        case .double(let d):
-            if d.isNaN { return ".nan" }
-            if d.isInfinite { return d < 0 ? "-.inf" : ".inf" }
-            return JSONWriter.formatDouble(d)
-        case .array, .object: return JSONWriter.write(key, pretty: false)
-        }
-    }
-}
-
-/// Builds one mapping: duplicate-key detection and merge keys (`<<`), where keys written in the
-/// mapping itself win over merged ones, and earlier merged maps win over later ones.
-struct MappingBuilder {
-    var map = OrderedMap()
-    var merged: [OrderedMap] = []
-
-    mutating func insert(key: Value, value: Value, at p: SourcePosition) throws(SyntaxError) {
-        let k = YAMLParser.keyString(key)
-        if !map.insertNew(k, value) {
-            throw SyntaxError("duplicate key \"\(k)\"", at: p)
-        }
-    }
-
-    mutating func merge(_ value: Value, at p: SourcePosition) throws(SyntaxError) {
-        switch value {
-        case .object(let m): merged.append(m)
-        case .array(let items):
-            for item in items {
-                guard case .object(let m) = item else {
-                    throw SyntaxError("a merge key '<<' takes a map or a list of maps", at: p)
-                }
-                merged.append(m)
-            }
-        default:
-            throw SyntaxError("a merge key '<<' takes a map or a list of maps", at: p)
-        }
-    }
-
-    func finish() -> OrderedMap {
-        guard !merged.isEmpty else { return map }
-        var out = map
-        for m in merged {
-            for (k, v) in m where !out.contains(k) { out[k] = v }
-        }
-        return out
     }
 }

@@ -9,7 +9,7 @@ struct NodeProperties {
     /// The tag, with its handle expanded (`tag:yaml.org,2002:str`, `!local`, `!`).
     var tag: String?
     var anchor: String?
-    var position: SourcePosition?
+    var position: YAMLParser.Mark?
     var isEmpty: Bool { tag == nil && anchor == nil }
 }
 
@@ -21,7 +21,7 @@ extension YAMLParser {
         while i < b.count {
             let c = b[i]
             if c == 0x26 && props.anchor == nil {
-                if props.position == nil { props.position = position }
+                if props.position == nil { props.position = mark }
                 let p = position
                 i += 1
                 let s = i
@@ -29,7 +29,7 @@ extension YAMLParser {
                 guard i > s else { throw fail("an anchor needs a name", at: p) }
                 props.anchor = String(decoding: b[s..<i], as: UTF8.self)
             } else if c == 0x21 && props.tag == nil {
-                if props.position == nil { props.position = position }
+                if props.position == nil { props.position = mark }
                 props.tag = try parseTag()
             } else {
                 return
@@ -120,7 +120,7 @@ extension YAMLParser {
     func applyTag(_ props: NodeProperties, to value: Value) throws(SyntaxError) -> Value {
         guard let tag = props.tag, tag.hasPrefix(Self.coreTagPrefix) else { return value }
         let name = tag.dropFirst(Self.coreTagPrefix.count)
-        let at = props.position ?? position
+        let at = position(of: props.position ?? mark)
         switch (name, value) {
         case ("map", .object), ("seq", .array): return value
         case ("map", _), ("seq", _), ("str", _), ("int", _), ("float", _), ("bool", _), ("null", _):
@@ -130,7 +130,7 @@ extension YAMLParser {
     }
 
     /// The value of a scalar with the given text, style and tag.
-    func resolveScalar(_ text: String, plain: Bool, tag: String?, at p: SourcePosition, empty: Bool = false) throws(SyntaxError) -> Value {
+    func resolveScalar(_ text: String, plain: Bool, tag: String?, at p: Mark, empty: Bool = false) throws(SyntaxError) -> Value {
         guard let tag else {
             return plain ? Self.resolvePlain(text) : .string(text)
         }
@@ -157,19 +157,19 @@ extension YAMLParser {
         default:
             return .string(text)
         }
-        throw SyntaxError("'\(text)' is not a valid !!\(name)", at: p)
+        throw SyntaxError("'\(text)' is not a valid !!\(name)", at: position(of: p))
     }
 
     /// Core-schema resolution of an untagged plain scalar.
     static func resolvePlain(_ text: String) -> Value {
-        var text = text
-        return text.withUTF8 { u -> Value in
+        var copy = text
+        return copy.withUTF8 { u -> Value in
             guard let first = u.first else { return .null }
             switch first {
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."):
-                return resolveNumber(u) ?? .string(String(decoding: u, as: UTF8.self))
+                return resolveNumber(u) ?? .string(text)
             case UInt8(ascii: "~"):
-                return u.count == 1 ? .null : .string(String(decoding: u, as: UTF8.self))
+                return u.count == 1 ? .null : .string(text)
             case UInt8(ascii: "n"), UInt8(ascii: "N"):
                 if equals(u, "null") || equals(u, "Null") || equals(u, "NULL") { return .null }
             case UInt8(ascii: "t"), UInt8(ascii: "T"):
@@ -178,7 +178,7 @@ extension YAMLParser {
                 if equals(u, "false") || equals(u, "False") || equals(u, "FALSE") { return .bool(false) }
             default: break
             }
-            return .string(String(decoding: u, as: UTF8.self))
+            return .string(text)
         }
     }
 
@@ -246,11 +246,19 @@ extension YAMLParser {
             if e == 0 { return nil }
         }
         guard j == n else { return nil }
-        let text = String(decoding: u, as: UTF8.self)
         if !isFloat {
-            if let v = Int64(text) { return .int(v) }
-            return Double(text).map { .double($0) }
+            // Decimal int straight from the bytes; beyond Int64 it becomes a float.
+            var v: Int64 = 0
+            var overflow = false
+            for q in k..<n {
+                let (m, o1) = v.multipliedReportingOverflow(by: 10)
+                let (s, o2) = negative ? m.subtractingReportingOverflow(Int64(u[q] - 0x30)) : m.addingReportingOverflow(Int64(u[q] - 0x30))
+                if o1 || o2 { overflow = true; break }
+                v = s
+            }
+            if !overflow { return .int(v) }
         }
+        let text = String(decoding: u, as: UTF8.self)
         if let d = Double(text) { return .double(d) }
         // Swift's parser may refuse "1." or ".5" forms: add the missing zeros.
         var fixed: [UInt8] = []

@@ -19,7 +19,7 @@ public enum YAMLWriter {
         var out: [UInt8] = []
         out.reserveCapacity(4096)
         for (n, v) in values.enumerated() {
-            if n > 0 { out.append(contentsOf: Array("---\n".utf8)) }
+            if n > 0 { out.append(contentsOf: "---\n".utf8) }
             emitDocument(v, into: &out)
         }
         return String(decoding: out, as: UTF8.self)
@@ -86,10 +86,10 @@ public enum YAMLWriter {
     /// `indent + 2`. Leaves the line open (no final "\n").
     private static func emitScalar(_ v: Value, indent: Int, into out: inout [UInt8]) {
         switch v {
-        case .null: out.append(contentsOf: Array("null".utf8))
-        case .bool(let b): out.append(contentsOf: Array((b ? "true" : "false").utf8))
-        case .int(let i): out.append(contentsOf: Array(String(i).utf8))
-        case .double(let d): out.append(contentsOf: Array(formatDouble(d).utf8))
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .double(let d): out.append(contentsOf: formatDouble(d).utf8)
         case .string(let s): emitString(s, indent: indent, isKey: false, into: &out)
         case .array: out.append(contentsOf: [0x5B, 0x5D])
         case .object: out.append(contentsOf: [0x7B, 0x7D])
@@ -125,7 +125,11 @@ public enum YAMLWriter {
 
     /// The simplest style that reads back as exactly this string.
     private static func style(for s: String, isKey: Bool) -> Style {
-        let u = Array(s.utf8)
+        var copy = s
+        return copy.withUTF8 { style(for: s, utf8: $0, isKey: isKey) }
+    }
+
+    private static func style(for s: String, utf8 u: UnsafeBufferPointer<UInt8>, isKey: Bool) -> Style {
         guard let first = u.first, let last = u.last else { return .single }
         var hasBreak = false
         var needsEscapes = false
@@ -144,7 +148,7 @@ public enum YAMLWriter {
         }
         if needsEscapes { return .double }
         if hasBreak { return !isKey && literalIsSafe(u) ? .literal : .double }
-        if plainIsSafe(u, first: first, last: last) { return .plain }
+        if plainIsSafe(s, u, first: first, last: last) { return .plain }
         return .single
     }
 
@@ -153,7 +157,7 @@ public enum YAMLWriter {
         (0x80...0x9F).contains(v) || v == 0x2028 || v == 0x2029 || v == 0xFEFF || v == 0xFFFE || v == 0xFFFF
     }
 
-    private static func plainIsSafe(_ u: [UInt8], first: UInt8, last: UInt8) -> Bool {
+    private static func plainIsSafe(_ s: String, _ u: UnsafeBufferPointer<UInt8>, first: UInt8, last: UInt8) -> Bool {
         // Indicators that cannot start a plain scalar (or make it mean something else).
         switch first {
         case 0x2D, 0x3F, 0x3A:  // - ? :  allowed only when followed by a non-space ("-foo", "--x")
@@ -174,20 +178,24 @@ public enum YAMLWriter {
             return false
         }
         // Anything the core schema would read as another type stays quoted ("true", "0123", "1e3").
-        if YAMLParser.resolvePlain(String(decoding: u, as: UTF8.self)) != .string(String(decoding: u, as: UTF8.self)) {
-            return false
-        }
+        if YAMLParser.resolvePlain(s) != .string(s) { return false }
         return !looksLikeYAML11NonString(u)
     }
 
     /// `yes`/`no`/`on`/`off`/`y`/`n` booleans, `=`, `<<`, and number-like text (`1_000`, `12:30`,
     /// `0b101`, `+.5`) that YAML 1.1 readers resolve to something other than a string.
-    private static func looksLikeYAML11NonString(_ u: [UInt8]) -> Bool {
+    private static func looksLikeYAML11NonString(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
         if u.count <= 5 {
-            let lower = String(decoding: u.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
-            switch lower {
-            case "y", "n", "yes", "no", "on", "off", "true", "false", "null", "=", "<<": return true
-            default: break
+            for word in yaml11Words where word.count == u.count {
+                var same = true
+                for j in 0..<u.count {
+                    let c = u[j]
+                    if (c >= 0x41 && c <= 0x5A ? c + 0x20 : c) != word[j] {
+                        same = false
+                        break
+                    }
+                }
+                if same { return true }
             }
         }
         var k = 0
@@ -210,7 +218,9 @@ public enum YAMLWriter {
     /// A literal block reproduces the text exactly when there are no carriage returns and no
     /// line ends in white space (kubectl makes the same choice), and the text doesn't start with
     /// a line break (which would need an indentation hint before any content).
-    private static func literalIsSafe(_ u: [UInt8]) -> Bool {
+    private static let yaml11Words: [[UInt8]] = ["y", "n", "yes", "no", "on", "off", "true", "false", "null", "=", "<<"].map { Array($0.utf8) }
+
+    private static func literalIsSafe(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
         if u.first == 0x0A { return false }
         var prev: UInt8 = 0
         for c in u {

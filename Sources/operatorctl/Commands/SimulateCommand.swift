@@ -17,20 +17,10 @@ struct SimulateCommand: Command {
     ] + CommonOptions.operatorSettings
 
     static func run(_ args: ParsedArguments, context: CommandContext) -> CommandOutput {
-        let format: CommonOptions.Format
-        let env: OperatorEnvironment
-        do throws(UsageError) {
-            format = try CommonOptions.format(args)
-            env = try CommonOptions.environment(args, context: context)
-            _ = try CommonOptions.shuffleSeed(args)
-        } catch {
-            return .usageError(error, usage)
-        }
-        let snapshot: Snapshot
-        do throws(LoadErrors) {
-            snapshot = try InputFiles.loadSnapshot(args, context: context, now: env.now)
-        } catch {
-            return .inputErrors(error)
+        let (format, env, snapshot): (CommonOptions.Format, OperatorEnvironment, Snapshot)
+        switch PreparedRun.prepare(args, context: context, usage: usage) {
+        case .failed(let out): return out
+        case .ready(let f, let e, let s): (format, env, snapshot) = (f, e, s)
         }
         if let changed = args.value("changed") {
             return watchSimulation(changed, snapshot: snapshot, env: env, format: format)
@@ -41,31 +31,14 @@ struct SimulateCommand: Command {
 
     /// `--changed KIND/NAMESPACE/NAME` (or `KIND/NAME` in the default namespace).
     static func watchSimulation(_ spec: String, snapshot: Snapshot, env: OperatorEnvironment, format: CommonOptions.Format) -> CommandOutput {
-        let parts = spec.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 2 || parts.count == 3, !parts.contains(where: \.isEmpty) else {
-            return .usageError(UsageError(message: "--changed: expected KIND/NAMESPACE/NAME, got \"\(spec)\""), usage)
-        }
-        let kind = parts[0].lowercased()
-        let namespace = parts.count == 3 ? parts[1] : "default"
-        let name = parts[parts.count - 1]
-        let match = snapshot.objects.values.first {
-            $0.kind.lowercased() == kind && $0.namespace == namespace && $0.name == name
-        } ?? snapshot.objects.values.first { $0.kind.lowercased() == kind && $0.namespace.isEmpty && $0.name == name }
-        guard let object = match else {
+        do throws(WatchSimulationError) {
+            let (changed, requests) = try WatchSimulation.requests(forChanged: spec, in: snapshot, controllers: .all, env: env)
+            return CommandOutput(stdout: CommonOptions.render(WatchSimulation.document(changed: changed, requests: requests, snapshot: snapshot), format))
+        } catch {
+            if case .badTarget = error { return .usageError(UsageError(message: error.description), usage) }
             var out = CommandOutput(exitCode: 1)
-            out.error("operatorctl: error: --changed \(spec): no such object in the snapshot")
+            out.error("operatorctl: error: \(error)")
             return out
         }
-        let requests = WatchMapping.requests(changed: object, previous: nil, snapshot: snapshot, controllers: .all, env: env)
-        var root = OrderedMap()
-        root["apiVersion"] = .string(Plan.apiVersion)
-        root["kind"] = "EnqueuedRequests"
-        root["changed"] = object.reference.value
-        root["requests"] = .array(requests.map { r in
-            let ref = snapshot.get(r.key)?.reference
-                ?? ObjectReference(apiVersion: Kinds.preferredAPIVersion(r.key.groupKind), kind: r.key.kind, namespace: r.key.namespace, name: r.key.name)
-            return ["controller": .string(r.controller), "object": ref.value]
-        })
-        return CommandOutput(stdout: CommonOptions.render(.object(root), format))
     }
 }

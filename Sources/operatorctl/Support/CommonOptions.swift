@@ -78,3 +78,27 @@ extension CommandOutput {
         CommandOutput(exitCode: 1, stderr: errors.errors.map { $0.description + "\n" }.joined())
     }
 }
+
+/// What every reconciling command starts from, or the output that ends it early.
+enum PreparedRun {
+    case ready(CommonOptions.Format, OperatorEnvironment, Snapshot)
+    case failed(CommandOutput)
+
+    /// Checks the common flags (usage errors, exit 2), then loads the snapshot (input errors, exit 1).
+    static func prepare(_ args: ParsedArguments, context: CommandContext, usage: String) -> PreparedRun {
+        let format: CommonOptions.Format
+        let env: OperatorEnvironment
+        do throws(UsageError) {
+            format = try CommonOptions.format(args)
+            env = try CommonOptions.environment(args, context: context)
+            _ = try CommonOptions.shuffleSeed(args)
+        } catch {
+            return .failed(.usageError(error, usage))
+        }
+        do throws(LoadErrors) {
+            return .ready(format, env, try InputFiles.loadSnapshot(args, context: context, now: env.now))
+        } catch {
+            return .failed(.inputErrors(error))
+        }
+    }
+}

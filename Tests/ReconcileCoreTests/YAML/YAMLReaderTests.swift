@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ReconcileCore
 
@@ -326,9 +327,34 @@ import Testing
         #expect(try YAMLReader.parseStream("a: 1").first?.fieldPositions.isEmpty == true)
     }
 
+    @Test func fieldPositionsOnOneLongLine() throws {
+        let entries = (0..<5000).map { "k\($0): é\($0)" }
+        let text = "{" + entries.joined(separator: ", ") + "}"
+        let doc = try #require(try YAMLReader.parseStream(text, recordPositions: true).first)
+        // Columns count characters: every "é" before the key is one column.
+        let prefix = "{" + entries[0..<4999].joined(separator: ", ") + ", "
+        #expect(doc.fieldPositions["k4999"] == SourcePosition(line: 1, column: prefix.count + 1))
+        #expect(doc.fieldPositions["k0"] == SourcePosition(line: 1, column: 2))
+    }
+
     @Test func complexKeysBecomeJSONText() throws {
         let v = try parse("? [a, b]\n: pair\n? {k: v}\n: map\n1: int\n")
         #expect(v == [#"["a","b"]"#: "pair", #"{"k":"v"}"#: "map", "1": "int"])
+    }
+
+    /// Found by the fuzzer (Fixtures/bad-input/yaml/fuzz-nested-complex-keys.yaml): nested
+    /// explicit keys ("? ? ? ...") made key texts double at each level, hanging the reader.
+    @Test func nestedComplexKeysStayLinear() throws {
+        let nested = String(repeating: "? ", count: 40) + "x\n"
+        #expect(error(nested)?.message.contains("too large") == true)
+        // A few levels are fine.
+        #expect(try parse("? ? a\n") == [#"{"a":null}"#: nil])
+        // The fuzzer's own input loads quickly (or fails cleanly), without hanging.
+        var dir = #filePath
+        for _ in 0..<4 { dir = String(dir[..<(dir.lastIndex(of: "/") ?? dir.startIndex)]) }
+        let path = dir + "/Fixtures/bad-input/yaml/fuzz-nested-complex-keys.yaml"
+        let bytes = try #require(FileManager.default.contents(atPath: path).map { [UInt8]($0) })
+        _ = try? YAMLReader.parseStream(bytes: bytes)
     }
 
     @Test func windowsLineEndingsAndBOM() throws {

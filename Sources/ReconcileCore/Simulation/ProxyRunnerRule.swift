@@ -1,0 +1,112 @@
+/// The ToolHive proxy runner (`thv run` inside the proxy Deployment's pod). Once an MCPServer's
+/// proxy Deployment `N` has a ready replica, the runner server-side-applies what spec A §2.4 says
+/// it creates, and the operator waits for: the StatefulSet `N` running the MCP server (pods
+/// selected by `app: N`, owned by nothing until the operator adopts it) and, for `sse` and
+/// `streamable-http`, the Services `mcp-N-headless` (ClusterIP None) and `mcp-N`, both owned by
+/// the StatefulSet. It reads what the real runner reads: the RunConfig ConfigMap `N-runconfig`
+/// (image, transport, target port, args, backend replicas), falling back to the MCPServer spec.
+public struct ProxyRunnerRule: WorldRule {
+    public init() {}
+    public var name: String { "proxy-runner" }
+
+    public func changes(in snapshot: Snapshot, env: OperatorEnvironment) -> [WorldChange] {
+        var out: [WorldChange] = []
+        for server in snapshot.list(Kinds.mcpServer) where !server.isBeingDeleted && !server.uid.isEmpty {
+            let n = server.name
+            guard let proxy = snapshot.get(Kinds.deployment, namespace: server.namespace, name: Naming.serverDeployment(n)),
+                proxy.controllerOwner?.uid == server.uid, !proxy.isBeingDeleted,
+                (proxy.status["readyReplicas"]?.intValue ?? 0) > 0
+            else { continue }
+            let config = RunnerConfig(server: server, snapshot: snapshot)
+            let desired = statefulSet(for: server, config: config)
+            let observed = snapshot.get(desired.key)
+            if observed.map({ !desired.value.isSubset(of: $0.value) }) ?? true {
+                out.append(.upsert(desired))
+            }
+            guard config.transport == "sse" || config.transport == "streamable-http", let sts = observed, !sts.uid.isEmpty else { continue }
+            for svc in services(for: server, config: config, owner: sts) {
+                if let existing = snapshot.get(svc.key), svc.value.isSubset(of: existing.value) { continue }
+                out.append(.upsert(svc))
+            }
+        }
+        return out
+    }
+
+    /// The few RunConfig fields the runner's workload depends on.
+    struct RunnerConfig {
+        var image: String
+        var transport: String
+        var targetPort: Int64
+        var args: [Value]
+        var replicas: Int64
+        var serviceAccount: String?
+
+        init(server: KubeObject, snapshot: Snapshot) {
+            let spec = server.spec
+            var json: Value = .null
+            if let cm = snapshot.get(Kinds.configMap, namespace: server.namespace, name: Naming.serverRunConfig(server.name)),
+                let text = cm.root["data"]?["runconfig.json"]?.stringValue,
+                let parsed = try? JSONReader.parse(text)
+            {
+                json = parsed
+            }
+            image = json["image"]?.stringValue ?? spec["image"]?.stringValue ?? ""
+            transport = json["transport"]?.stringValue ?? spec["transport"]?.stringValue ?? "stdio"
+            let port = json["target_port"]?.intValue ?? spec["mcpPort"]?.intValue ?? 0
+            targetPort = port > 0 ? port : 8080
+            args = json["cmd_args"]?.arrayValue ?? spec["args"]?.arrayValue ?? []
+            replicas = max(0, json[path: "scaling_config.backend_replicas"]?.intValue ?? spec["backendReplicas"]?.intValue ?? 1)
+            if case .string(let sa)? = spec["serviceAccount"] {
+                serviceAccount = sa.isEmpty ? nil : sa
+            } else {
+                serviceAccount = Naming.serverServiceAccount(server.name)
+            }
+        }
+    }
+
+    private func labels(_ n: String) -> [String: String] {
+        ["toolhive": "true", "toolhive-name": n]
+    }
+
+    func statefulSet(for server: KubeObject, config: RunnerConfig) -> KubeObject {
+        let n = server.name
+        var sts = KubeObject(apiVersion: "apps/v1", kind: "StatefulSet", namespace: server.namespace, name: Naming.serverStatefulSet(n))
+        sts.labels = labels(n)
+        var container = OrderedMap()
+        container["name"] = "mcp"
+        container["image"] = .string(config.image)
+        if !config.args.isEmpty { container["args"] = .array(config.args) }
+        if config.transport != "stdio" {
+            container["ports"] = [["containerPort": .int(config.targetPort), "protocol": "TCP"]]
+        }
+        var podSpec = OrderedMap()
+        if let sa = config.serviceAccount { podSpec["serviceAccountName"] = .string(sa) }
+        podSpec["containers"] = [.object(container)]
+        var podLabels = labels(n)
+        podLabels["app"] = n
+        sts.spec = [
+            "replicas": .int(config.replicas),
+            "selector": ["matchLabels": ["app": .string(n)]],
+            "serviceName": .string(n),
+            "template": ["metadata": ["labels": .stringMap(podLabels)], "spec": .object(podSpec)],
+        ]
+        return sts
+    }
+
+    func services(for server: KubeObject, config: RunnerConfig, owner: KubeObject) -> [KubeObject] {
+        let n = server.name
+        let port: Value = [["name": .string("port-\(config.targetPort)"), "port": .int(config.targetPort), "targetPort": .int(config.targetPort), "protocol": "TCP"]]
+        var headless = KubeObject(apiVersion: "v1", kind: "Service", namespace: server.namespace, name: Naming.serverHeadlessService(n))
+        headless.labels = labels(n)
+        headless.ownerReferences = [OwnerReference(controllerOf: owner)]
+        headless.spec = ["selector": ["app": .string(n)], "ports": port, "type": "ClusterIP", "clusterIP": "None"]
+        var backend = KubeObject(apiVersion: "v1", kind: "Service", namespace: server.namespace, name: Naming.serverBackendService(n))
+        backend.labels = labels(n)
+        backend.ownerReferences = [OwnerReference(controllerOf: owner)]
+        backend.spec = [
+            "selector": ["app": .string(n)], "ports": port, "type": "ClusterIP",
+            "sessionAffinity": "ClientIP", "sessionAffinityConfig": ["clientIP": ["timeoutSeconds": 1800]],
+        ]
+        return [headless, backend]
+    }
+}
