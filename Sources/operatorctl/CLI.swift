@@ -52,6 +52,8 @@ enum CLI {
         ConvergeCommand.self,
         ValidateCommand.self,
         CRDsCommand.self,
+        RunCommand.self,
+        SandboxCommand.self,
         VersionCommand.self,
     ]
 
@@ -89,6 +91,11 @@ enum CLI {
         }
         if parsed.has("help") { return CommandOutput(stdout: command.usage) }
         return command.run(parsed, context: context)
+    }
+
+    /// Writes to stdout at once, for long-running commands that report before they return.
+    static func printNow(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 
     static func run(arguments: [String]) -> Int32 {
