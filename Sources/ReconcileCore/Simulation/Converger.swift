@@ -208,6 +208,9 @@ public enum ConvergeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `maxRounds` rounds and still writing.
     case noFixedPoint(rounds: Int, still: [ObjectChurn])
 
+    /// "1 round", "7 rounds".
+    public static func rounds(_ n: Int) -> String { n == 1 ? "1 round" : "\(n) rounds" }
+
     public var objects: [ObjectChurn] {
         switch self {
         case .oscillation(_, let s), .noFixedPoint(_, let s): return s
@@ -217,9 +220,9 @@ public enum ConvergeError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .oscillation(let rounds, let still):
-            return "converge found an oscillation after \(rounds) rounds: objects written back and forth: " + still.map(\.description).joined(separator: " | ")
+            return "converge found an oscillation after \(Self.rounds(rounds)): objects written back and forth: " + still.map(\.description).joined(separator: " | ")
         case .noFixedPoint(let rounds, let still):
-            return "converge did not reach a fixed point in \(rounds) rounds; still changing: " + still.map(\.description).joined(separator: " | ")
+            return "converge did not reach a fixed point in \(Self.rounds(rounds)); still changing: " + still.map(\.description).joined(separator: " | ")
         }
     }
 }
