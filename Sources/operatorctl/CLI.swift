@@ -50,6 +50,8 @@ enum CLI {
         SimulateCommand.self,
         ConvertCommand.self,
         ConvergeCommand.self,
+        ValidateCommand.self,
+        CRDsCommand.self,
         VersionCommand.self,
     ]
 

@@ -167,3 +167,69 @@ enum CLIPaths {
         }
     }
 }
+
+@Suite struct ValidateAndCRDsCommandTests {
+    @Test func validateReportsPositionedErrorsAndExitsOne() {
+        let input = """
+            apiVersion: toolhive.stacklok.dev/v1beta1
+            kind: MCPServer
+            metadata:
+              name: bad
+            spec:
+              image: ghcr.io/x/y
+              transport: websocket
+              proxyPort: 70000
+            """
+        let out = run(["validate", "-"], stdin: input)
+        #expect(out.exitCode == 1)
+        #expect(out.stdout.isEmpty)
+        let lines = out.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("-:7:3: error: MCPServer/default/bad: spec.transport: Unsupported value: \"websocket\"") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("-:8:3: error: MCPServer/default/bad: spec.proxyPort: Invalid value: 70000") }, "\(lines)")
+    }
+
+    @Test func validObjectsPassWithASummary() {
+        let input = """
+            apiVersion: toolhive.stacklok.dev/v1beta1
+            kind: MCPGroup
+            metadata:
+              name: g
+            spec:
+              description: fine
+            """
+        let out = run(["validate", "-"], stdin: input)
+        #expect(out.exitCode == 0, "\(out.stderr)")
+        #expect(out.stdout == "1 objects checked: 0 errors, 0 warnings\n")
+    }
+
+    @Test func missingReferenceIsAWarningAndStrictFails() {
+        let input = """
+            apiVersion: toolhive.stacklok.dev/v1beta1
+            kind: MCPServer
+            metadata:
+              name: s
+            spec:
+              image: ghcr.io/x/y
+              groupRef:
+                name: nowhere
+            """
+        let relaxed = run(["validate", "-"], stdin: input)
+        #expect(relaxed.exitCode == 0)
+        #expect(relaxed.stderr.contains(": warning: MCPServer/default/s: spec.groupRef"), "\(relaxed.stderr)")
+        #expect(run(["validate", "-", "--strict"], stdin: input).exitCode == 1)
+    }
+
+    @Test func crdsPrintsEveryKindOnceAndReadsBack() throws {
+        let out = run(["crds"])
+        #expect(out.exitCode == 0)
+        let docs = try YAMLReader.parseStream(out.stdout).map(\.value)
+        let kinds = docs.compactMap { $0[path: "spec.names.kind"]?.stringValue }.sorted()
+        #expect(kinds == ["MCPExternalAuthConfig", "MCPGroup", "MCPRegistry", "MCPServer", "MCPToolConfig", "VirtualMCPCompositeToolDefinition", "VirtualMCPServer"])
+        for d in docs {
+            #expect(d["apiVersion"] == "apiextensions.k8s.io/v1")
+            #expect(d[path: "spec.group"] == "toolhive.stacklok.dev")
+        }
+        let json = try JSONReader.parse(run(["crds", "-o", "json"]).stdout)
+        #expect(json["items"]?.arrayValue?.count == 7)
+    }
+}

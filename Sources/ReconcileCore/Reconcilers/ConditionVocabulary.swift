@@ -19,6 +19,11 @@ public enum ConditionReason {
     public static let validationSucceeded = "ValidationSucceeded"
     public static let validationFailed = "ValidationFailed"
     public static let referencedByWorkloads = "ReferencedByWorkloads"
+    // Structured failure reasons of the MCPRegistry Ready condition (which child could not be ensured).
+    public static let configMapFailed = "ConfigMapFailed"
+    public static let rbacFailed = "RBACFailed"
+    public static let deploymentFailed = "DeploymentFailed"
+    public static let serviceFailed = "ServiceFailed"
 }
 
 /// Workload phases. MCPServer and MCPRegistry share `Pending/Ready/Failed/Terminating` (APRIL

@@ -4,5 +4,6 @@ extension ControllerSet {
     public static let all = ControllerSet([
         MCPServerReconciler(),
         MCPGroupReconciler(),
+        MCPRegistryReconciler(),
     ])
 }

@@ -53,14 +53,14 @@ enum InputFiles {
     }
 
     /// Reads and loads the objects, with the command's namespace and shuffle settings.
-    static func loadObjects(_ args: ParsedArguments, context: CommandContext, fillServerMetadata: Bool = true, now: Timestamp = .simulationEpoch) throws(LoadErrors) -> [SnapshotLoader.Loaded] {
+    static func loadObjects(_ args: ParsedArguments, context: CommandContext, fillServerMetadata: Bool = true, recordPositions: Bool = false, now: Timestamp = .simulationEpoch) throws(LoadErrors) -> [SnapshotLoader.Loaded] {
         let paths = paths(args)
         if paths.isEmpty {
             throw LoadErrors([LoadError("no input: give one or more paths (-f PATH, a directory, or - for stdin)", at: FileLocation(path: "operatorctl", position: SourcePosition(line: 1, column: 1)))])
         }
         let sources = try read(paths, recursive: args.has("recursive"), context: context)
         let loader = SnapshotLoader(defaultNamespace: args.value("namespace") ?? "default", fillServerMetadata: fillServerMetadata, creationTimestamp: now)
-        var loaded = try loader.loadObjects(sources)
+        var loaded = try loader.loadObjects(sources, recordPositions: recordPositions)
         if let raw = args.value("shuffle-seed"), let seed = UInt64(raw) {
             var rng = SplitMix64(seed: seed)
             loaded.shuffle(using: &rng)
