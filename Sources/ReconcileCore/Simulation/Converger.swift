@@ -208,6 +208,9 @@ public enum ConvergeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `maxRounds` rounds and still writing.
     case noFixedPoint(rounds: Int, still: [ObjectChurn])
 
+    /// "1 round", "7 rounds".
+    public static func rounds(_ n: Int) -> String { n == 1 ? "1 round" : "\(n) rounds" }
+
     public var objects: [ObjectChurn] {
         switch self {
         case .oscillation(_, let s), .noFixedPoint(_, let s): return s
@@ -217,9 +220,9 @@ public enum ConvergeError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .oscillation(let rounds, let still):
-            return "converge found an oscillation after \(rounds) rounds: objects written back and forth: " + still.map(\.description).joined(separator: " | ")
+            return "converge found an oscillation after \(Self.rounds(rounds)): objects written back and forth: " + still.map(\.description).joined(separator: " | ")
         case .noFixedPoint(let rounds, let still):
-            return "converge did not reach a fixed point in \(rounds) rounds; still changing: " + still.map(\.description).joined(separator: " | ")
+            return "converge did not reach a fixed point in \(Self.rounds(rounds)); still changing: " + still.map(\.description).joined(separator: " | ")
         }
     }
 }
@@ -227,22 +230,20 @@ public enum ConvergeError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Fingerprints the whole cluster after every round that wrote (an order-free sum of object
 /// fingerprints, updated per write) and reports a repeat: the controllers and rules are
 /// deterministic, so a state seen before means the same writes will come again.
+///
+/// Fingerprinting starts at round `startRound`: a healthy converge is done in a handful of rounds
+/// and should not pay for it, while a loop keeps going and is caught a few rounds later.
 struct OscillationDetector {
     private var perObject: [ObjectKey: UInt64] = [:]
     private var total: UInt64 = 0
     private var seen: [UInt64: Int] = [:]
+    private var started = false
     /// Changes per round, kept for the last few rounds only.
     private var recent: [(round: Int, changes: [ClusterChange])] = []
     private static let window = 8
+    static let startRound = 8
 
-    init(model: ClusterModel) {
-        for (key, o) in model.snapshot.objects {
-            let f = ObjectFingerprint.of(o)
-            perObject[key] = f
-            total &+= f
-        }
-        seen[total] = 0
-    }
+    init(model: ClusterModel) {}
 
     /// Objects written in the last round, for a `maxRounds` report.
     var lastChurn: [ObjectChurn] { Self.churn(recent.last.map { [$0] } ?? []) }
@@ -250,6 +251,17 @@ struct OscillationDetector {
     mutating func observe(round: Int, changes: [ClusterChange], model: ClusterModel) -> [ObjectChurn]? {
         recent.append((round, changes))
         if recent.count > Self.window { recent.removeFirst() }
+        guard round >= Self.startRound else { return nil }
+        if !started {
+            started = true
+            for (key, o) in model.snapshot.objects {
+                let f = ObjectFingerprint.of(o)
+                perObject[key] = f
+                total &+= f
+            }
+            seen[total] = round
+            return nil
+        }
         for key in Set(changes.map(\.key)) {
             total &-= perObject[key] ?? 0
             if let o = model.snapshot.get(key) {

@@ -9,6 +9,10 @@ public struct WorkloadControllerRule: WorldRule {
     public let workload: Workload
     public init(_ workload: Workload) { self.workload = workload }
 
+    /// Pods simulated per workload at most: `replicas: 2147483647` must not exhaust memory. A
+    /// workload asking for more runs this many, and its status says so.
+    public static let maxPods: Int64 = 100
+
     public var name: String {
         switch workload {
         case .deployment: return "deployment-controller"
@@ -21,7 +25,7 @@ public struct WorkloadControllerRule: WorldRule {
     public func changes(in snapshot: Snapshot, env: OperatorEnvironment) -> [WorldChange] {
         var out: [WorldChange] = []
         for w in snapshot.list(kind) where !w.isBeingDeleted && !w.uid.isEmpty {
-            let replicas = Int(max(0, w.spec["replicas"]?.intValue ?? 1))
+            let replicas = Int(min(max(0, w.spec["replicas"]?.intValue ?? 1), Self.maxPods))
             let template = w.spec["template"] ?? .null
             let revision = Self.templateHash(template)
             let wanted = (0..<replicas).map { podName(w, revision: revision, ordinal: $0) }

@@ -42,7 +42,7 @@ struct ConvergeCommand: Command {
             var out = CommandOutput(stdout: CommonOptions.render(result.list, format))
             if explain {
                 for entry in result.trace { out.error(entry.text) }
-                out.error("converged after \(result.rounds) rounds at \(result.model.now.rfc3339)")
+                out.error("converged after \(ConvergeError.rounds(result.rounds)) at \(result.model.now.rfc3339)")
             }
             for failure in result.failures { out.error("operatorctl: warning: write refused: \(failure)") }
             return out
@@ -57,8 +57,8 @@ struct ConvergeCommand: Command {
         var out = CommandOutput(exitCode: 1)
         let headline: String
         switch error {
-        case .oscillation(let rounds, _): headline = "converge found an oscillation after \(rounds) rounds"
-        case .noFixedPoint(let rounds, _): headline = "converge did not reach a fixed point in \(rounds) rounds"
+        case .oscillation(let rounds, _): headline = "converge found an oscillation after \(ConvergeError.rounds(rounds))"
+        case .noFixedPoint(let rounds, _): headline = "converge did not reach a fixed point in \(ConvergeError.rounds(rounds))"
         }
         if error.objects.isEmpty { out.error("operatorctl: error: \(headline)") }
         for churn in error.objects {

@@ -56,6 +56,13 @@ import Testing
         #expect(m.get(ObjectKey(Kinds.deployment, namespace: "ns", name: "web"))?.status["readyReplicas"] == nil)
     }
 
+    @Test func hugeReplicaCountsAreCapped() throws {
+        var m = ClusterModel(objects: [deployment("big", replicas: 2_147_483_647, labels: ["app": "big"])])
+        _ = try settle(WorkloadControllerRule(.deployment), &m)
+        #expect(m.snapshot.list(Kinds.pod, namespace: "ns").count == 100)
+        #expect(m.get(ObjectKey(Kinds.deployment, namespace: "ns", name: "big"))?.status["readyReplicas"] == 100)
+    }
+
     @Test func servicesGetAddresses() throws {
         var plain = KubeObject(apiVersion: "v1", kind: "Service", namespace: "ns", name: "plain")
         plain.spec = ["ports": [["port": 80]]]
