@@ -46,16 +46,19 @@ let helpOption = OptionSpec.flag("help", short: "h", help: "Show help for this c
 
 /// Entry point shared by `main.swift` and the tests: parses the command and dispatches.
 enum CLI {
-    static let commands: [any Command.Type] = [
-        SimulateCommand.self,
-        ConvertCommand.self,
-        ConvergeCommand.self,
-        ValidateCommand.self,
-        CRDsCommand.self,
-        RunCommand.self,
-        SandboxCommand.self,
-        VersionCommand.self,
-    ]
+    /// Computed, not stored: a stored array of metatypes is not Sendable.
+    static var commands: [any Command.Type] {
+        [
+            SimulateCommand.self,
+            ConvertCommand.self,
+            ConvergeCommand.self,
+            ValidateCommand.self,
+            CRDsCommand.self,
+            RunCommand.self,
+            SandboxCommand.self,
+            VersionCommand.self,
+        ]
+    }
 
     static let version = "0.1.0"
 
