@@ -14,8 +14,8 @@ import ReconcileCore
         let dir: URL
         let kubeconfig: String
 
-        init() throws {
-            sandbox = SandboxServer(port: 0) { $0.maxWatchSeconds = 20 }
+        init(assumeReady: Bool = false) throws {
+            sandbox = SandboxServer(port: 0, assumeReady: assumeReady) { $0.maxWatchSeconds = 20 }
             try sandbox.start()
             dir = try makeTemporaryDirectory()
             kubeconfig = dir.appendingPathComponent("kubeconfig").path
