@@ -76,12 +76,12 @@ public struct SandboxAPI: Sendable {
             case ("GET", let name?):
                 return json(200, output(try store.get(key(a, name)), a))
             case ("POST", nil):
-                var o = try decodeObject(request.body, a)
+                var o = try decodeObject(request, a)
                 if let ns = a.namespace { o.setMeta("namespace", .string(ns)) }
                 guard !isDryRun(query) else { return json(201, output(o, a)) }
                 return json(201, output(try store.create(o), a))
             case ("PUT", let name?):
-                let o = try decodeObject(request.body, a)
+                let o = try decodeObject(request, a)
                 guard o.name == name else { throw StoreError.invalid("metadata.name: Invalid value: \"\(o.name)\": must match the name in the path") }
                 var stored = o
                 if let ns = a.namespace { stored.setMeta("namespace", .string(ns)) }
@@ -96,6 +96,8 @@ public struct SandboxAPI: Sendable {
             }
         } catch let e as StoreError {
             return storeError(e, a)
+        } catch let e as ProtobufBody.Failure {
+            return status(415, "UnsupportedMediaType", e.description)
         } catch {
             return status(400, "BadRequest", "\(error)")
         }
@@ -237,9 +239,15 @@ public struct SandboxAPI: Sendable {
         }
     }
 
-    private func decodeObject(_ body: [UInt8], _ a: ResourceAddress) throws -> KubeObject {
+    private func decodeObject(_ request: HTTPRequest, _ a: ResourceAddress) throws -> KubeObject {
+        let contentType = (request.header("content-type") ?? "").split(separator: ";").first.map { String($0).trimmingSpaces } ?? ""
         let v: Value
-        do { v = try JSONReader.parse(bytes: body) } catch { throw StoreError.invalid("request body is not JSON: \(error)") }
+        if contentType == ProtobufBody.mediaType {
+            // kubectl's typed clients (`kubectl create namespace`, ...) send protobuf; a failure is a 415.
+            v = try ProtobufBody.decode(request.body)
+        } else {
+            do { v = try JSONReader.parse(bytes: request.body) } catch { throw StoreError.invalid("request body is not JSON: \(error)") }
+        }
         guard let o = KubeObject(v) else { throw StoreError.invalid("request body must be an object") }
         guard o.kind == a.type.kind, APIVersion.group(of: o.apiVersion) == a.type.group else {
             throw StoreError.invalid("the API version in the data (\(o.apiVersion)) and kind (\(o.kind)) do not match \(a.apiVersion)/\(a.type.kind)")

@@ -68,4 +68,50 @@ import ReconcileCore
         stop.set()
         #expect(await run.value)
     }
+    /// With `--assume-ready` the sandbox plays kubelet and the proxy runner, so an MCPServer goes
+    /// all the way to Ready: proxy Deployment → ready Pod → runner's StatefulSet and Services.
+    @Test(.enabled(if: ready, "needs libcurl and kubectl"))
+    func serverBecomesReadyWithAssumeReady() async throws {
+        let h = try SandboxKubectlTests.Harness(assumeReady: true)
+        defer { h.close() }
+        let file = try h.write("server.yaml", """
+            apiVersion: toolhive.stacklok.dev/v1alpha1
+            kind: MCPServer
+            metadata:
+              name: fetch
+            spec:
+              image: ghcr.io/stackloklabs/gofetch/server
+              transport: streamable-http
+              proxyPort: 8080
+              mcpPort: 8080
+            """)
+        let created = await h.kubectl(["create", "--validate=false", "-f", file])
+        #expect(created.status == 0, "\(created.stderr)")
+
+        var options = ManagerOptions()
+        options.connection = ClusterConnection(server: h.sandbox.url, noProxy: "127.0.0.1")
+        options.probeAddress = nil
+        options.environment = [:]
+        options.logFormat = .json
+        let stop = Flag()
+        let run = Task { () -> Bool in
+            do {
+                try await runManager(options: options, until: { while !stop.isSet { try? await Task.sleep(nanoseconds: 20_000_000) } })
+                return true
+            } catch { return false }
+        }
+
+        let waited = await h.kubectl(["wait", "--for=condition=Ready", "mcpserver/fetch", "--timeout=60s"], timeout: 70)
+        #expect(waited.status == 0, "\(waited.stdout) \(waited.stderr)")
+        let phase = await h.kubectl(["get", "mcpserver", "fetch", "-o", "jsonpath={.status.phase}"])
+        #expect(phase.stdout == "Ready", "\(phase.stdout) \(phase.stderr)")
+        // What the world rules made, seen through the API: the runner's StatefulSet and Service.
+        let sts = await h.kubectl(["get", "statefulset", "fetch", "-o", "jsonpath={.status.readyReplicas}"])
+        #expect(sts.stdout == "1", "\(sts.stdout) \(sts.stderr)")
+        let svc = await h.kubectl(["get", "service", "mcp-fetch", "-o", "jsonpath={.spec.clusterIP}"])
+        #expect(svc.stdout.hasPrefix("10.96."), "\(svc.stdout) \(svc.stderr)")
+
+        stop.set()
+        #expect(await run.value)
+    }
 }

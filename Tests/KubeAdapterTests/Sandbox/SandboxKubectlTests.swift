@@ -14,8 +14,8 @@ import ReconcileCore
         let dir: URL
         let kubeconfig: String
 
-        init() throws {
-            sandbox = SandboxServer(port: 0) { $0.maxWatchSeconds = 20 }
+        init(assumeReady: Bool = false) throws {
+            sandbox = SandboxServer(port: 0, assumeReady: assumeReady) { $0.maxWatchSeconds = 20 }
             try sandbox.start()
             dir = try makeTemporaryDirectory()
             kubeconfig = dir.appendingPathComponent("kubeconfig").path
@@ -68,6 +68,26 @@ import ReconcileCore
         data:
           a: "1"
         """
+
+    /// `kubectl create namespace|configmap|secret|serviceaccount` send protobuf bodies.
+    @Test(.enabled(if: kubectl != nil, "kubectl not installed"))
+    func typedCreateSubcommandsWork() async throws {
+        let h = try Harness()
+        defer { h.close() }
+        let ns = await h.kubectl(["create", "namespace", "x"])
+        #expect(ns.status == 0, "\(ns.stderr)")
+        let cm = await h.kubectl(["create", "configmap", "cm", "-n", "x", "--from-literal=a=b"])
+        #expect(cm.status == 0, "\(cm.stderr)")
+        let secret = await h.kubectl(["create", "secret", "generic", "s", "-n", "x", "--from-literal=pw=hunter2"])
+        #expect(secret.status == 0, "\(secret.stderr)")
+        let sa = await h.kubectl(["create", "serviceaccount", "sa", "-n", "x"])
+        #expect(sa.status == 0, "\(sa.stderr)")
+        let data = await h.kubectl(["get", "configmap", "cm", "-n", "x", "-o", "jsonpath={.data.a}"])
+        #expect(data.stdout == "b", "\(data.stderr)")
+        let pw = await h.kubectl(["get", "secret", "s", "-n", "x", "-o", "jsonpath={.data.pw}"])
+        #expect(pw.stdout == "aHVudGVyMg==", "\(pw.stderr)")
+        #expect(await h.kubectl(["get", "namespace", "x"]).status == 0)
+    }
 
     @Test(.enabled(if: kubectl != nil, "kubectl not installed"))
     func createGetWaitDelete() async throws {
