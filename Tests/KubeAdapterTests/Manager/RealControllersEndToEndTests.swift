@@ -108,7 +108,13 @@ import ReconcileCore
         // What the world rules made, seen through the API: the runner's StatefulSet and Service.
         let sts = await h.kubectl(["get", "statefulset", "fetch", "-o", "jsonpath={.status.readyReplicas}"])
         #expect(sts.stdout == "1", "\(sts.stdout) \(sts.stderr)")
-        let svc = await h.kubectl(["get", "service", "mcp-fetch", "-o", "jsonpath={.spec.clusterIP}"])
+        // The runner creates its Services one tick after the StatefulSet exists, which can be just
+        // after the server turned Ready: wait a bounded while for the Service and its address.
+        var svc = await h.kubectl(["get", "service", "mcp-fetch", "-o", "jsonpath={.spec.clusterIP}"])
+        for _ in 0..<40 where !svc.stdout.hasPrefix("10.96.") {
+            try await Task.sleep(nanoseconds: 250_000_000)
+            svc = await h.kubectl(["get", "service", "mcp-fetch", "-o", "jsonpath={.spec.clusterIP}"])
+        }
         #expect(svc.stdout.hasPrefix("10.96."), "\(svc.stdout) \(svc.stderr)")
 
         stop.set()
