@@ -117,6 +117,19 @@ import ReconcileCore
         }
         #expect(svc.stdout.hasPrefix("10.96."), "\(svc.stdout) \(svc.stderr)")
 
+        // Settled: an idle minute sends no writes. First wait (bounded) until 2 s pass without any
+        // change in the store, then count every write for 60 s: operator and world rules alike.
+        var settledAt = h.sandbox.store.currentResourceVersion
+        for _ in 0..<15 {
+            try await Task.sleep(nanoseconds: 2_000_000_000)
+            let current = h.sandbox.store.currentResourceVersion
+            if current == settledAt { break }
+            settledAt = current
+        }
+        try await Task.sleep(nanoseconds: 60_000_000_000)
+        let writes = (try? h.sandbox.store.events(after: settledAt, waitSeconds: 0)) ?? []
+        #expect(writes.isEmpty, "writes during the idle minute: \(writes.map { "\($0.type.rawValue) \($0.object.key)" })")
+
         stop.set()
         #expect(await run.value)
     }
