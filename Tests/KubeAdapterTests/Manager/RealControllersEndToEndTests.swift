@@ -34,18 +34,7 @@ import ReconcileCore
         let created = await h.kubectl(["create", "--validate=false", "-f", file])
         #expect(created.status == 0, "\(created.stderr)")
 
-        var options = ManagerOptions()
-        options.connection = ClusterConnection(server: h.sandbox.url, noProxy: "127.0.0.1")
-        options.probeAddress = nil
-        options.environment = [:]
-        options.logFormat = .json
-        let stop = Flag()
-        let run = Task { () -> Bool in
-            do {
-                try await runManager(options: options, until: { while !stop.isSet { try? await Task.sleep(nanoseconds: 20_000_000) } })
-                return true
-            } catch { return false }
-        }
+        let (stop, run) = Self.startManager(against: h)
 
         let waited = await h.kubectl(["wait", "--for=jsonpath={.status.phase}=Ready", "mcpgroup/team", "--timeout=90s"], timeout: 100)
         #expect(waited.status == 0, "\(waited.stderr)")
@@ -88,18 +77,7 @@ import ReconcileCore
         let created = await h.kubectl(["create", "--validate=false", "-f", file])
         #expect(created.status == 0, "\(created.stderr)")
 
-        var options = ManagerOptions()
-        options.connection = ClusterConnection(server: h.sandbox.url, noProxy: "127.0.0.1")
-        options.probeAddress = nil
-        options.environment = [:]
-        options.logFormat = .json
-        let stop = Flag()
-        let run = Task { () -> Bool in
-            do {
-                try await runManager(options: options, until: { while !stop.isSet { try? await Task.sleep(nanoseconds: 20_000_000) } })
-                return true
-            } catch { return false }
-        }
+        let (stop, run) = Self.startManager(against: h)
 
         let waited = await h.kubectl(["wait", "--for=condition=Ready", "mcpserver/fetch", "--timeout=60s"], timeout: 70)
         #expect(waited.status == 0, "\(waited.stdout) \(waited.stderr)")
@@ -132,5 +110,23 @@ import ReconcileCore
 
         stop.set()
         #expect(await run.value)
+    }
+
+    /// Runs the real controllers (`ControllerSet.all`) against the harness's sandbox until `stop` is set.
+    static func startManager(against h: SandboxKubectlTests.Harness) -> (Flag, Task<Bool, Never>) {
+        var options = ManagerOptions()
+        options.connection = ClusterConnection(server: h.sandbox.url, noProxy: "127.0.0.1")
+        options.probeAddress = nil
+        options.environment = [:]
+        options.logFormat = .json
+        let stop = Flag()
+        let finalOptions = options
+        let run = Task { () -> Bool in
+            do {
+                try await runManager(options: finalOptions, until: { while !stop.isSet { try? await Task.sleep(nanoseconds: 20_000_000) } })
+                return true
+            } catch { return false }
+        }
+        return (stop, run)
     }
 }
