@@ -37,19 +37,14 @@ extension YAMLParser {
         case 0x22, 0x27:
             let p = mark
             let s = c == 0x22 ? try parseDoubleQuoted(parent: n, flow: true) : try parseSingleQuoted(parent: n, flow: true)
-            nodeCount += 1
-            v = try resolveScalar(s, plain: false, tag: props.tag, at: props.position ?? p)
+            v = try scalarNode(s, plain: false, props: props, at: p)
         case 0, 0x2C, 0x5D, 0x7D:
-            nodeCount += 1
-            v = try resolveScalar("", plain: true, tag: props.tag, at: props.position ?? mark, empty: true)
+            return try finishEmpty(props)
         case 0x3A where Self.isBlankOrEnd(peek(1)) || Self.isFlowIndicator(peek(1)):
-            nodeCount += 1
-            v = try resolveScalar("", plain: true, tag: props.tag, at: props.position ?? mark, empty: true)
+            return try finishEmpty(props)
         default:
             let p = mark
-            let s = try parsePlain(parent: n, flow: true)
-            nodeCount += 1
-            v = try resolveScalar(s, plain: true, tag: props.tag, at: props.position ?? p)
+            v = try scalarNode(try parsePlain(parent: n, flow: true), plain: true, props: props, at: p)
         }
         if let anchor = props.anchor { anchors[anchor] = (v, nodeCount - startCount) }
         return v

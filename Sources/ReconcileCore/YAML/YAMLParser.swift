@@ -448,10 +448,16 @@ struct YAMLParser {
 
     /// An empty node carrying only properties (`key: !!str` → "", `key: &a` → null).
     mutating func finishEmpty(_ props: NodeProperties) throws(SyntaxError) -> Value {
-        nodeCount += 1
-        let v = try resolveScalar("", plain: true, tag: props.tag, at: props.position ?? mark, empty: true)
+        let v = try scalarNode("", plain: true, props: props, at: mark, empty: true)
         if let anchor = props.anchor { anchors[anchor] = (v, 1) }
         return v
+    }
+
+    /// One scalar node: counted (for the alias-expansion cap) and resolved with its tag; it sits
+    /// at its properties' position when it has any, else at `position`.
+    mutating func scalarNode(_ text: String, plain: Bool, props: NodeProperties, at position: Mark, empty: Bool = false) throws(SyntaxError) -> Value {
+        nodeCount += 1
+        return try resolveScalar(text, plain: plain, tag: props.tag, at: props.position ?? position, empty: empty)
     }
 
     /// A flow node inside block context: alias, quoted scalar, flow collection or plain scalar
@@ -469,31 +475,21 @@ struct YAMLParser {
         case 0x2A:
             if !props.isEmpty { throw fail("an alias cannot have a tag or an anchor") }
             return try parseAlias()
-        case 0x22:
+        case 0x22, 0x27:
             let p = mark
-            let s = try parseDoubleQuoted(parent: n, flow: false)
-            nodeCount += 1
-            v = try resolveScalar(s, plain: false, tag: props.tag, at: props.position ?? p)
-        case 0x27:
-            let p = mark
-            let s = try parseSingleQuoted(parent: n, flow: false)
-            nodeCount += 1
-            v = try resolveScalar(s, plain: false, tag: props.tag, at: props.position ?? p)
+            let s = c == 0x22 ? try parseDoubleQuoted(parent: n, flow: false) : try parseSingleQuoted(parent: n, flow: false)
+            v = try scalarNode(s, plain: false, props: props, at: p)
         case 0x5B, 0x7B:
             v = c == 0x5B ? try parseFlowSequence(parent: n, path: path) : try parseFlowMapping(parent: n, path: path)
             v = try applyTag(props, to: v)
         case 0x3A where Self.isBlankOrEnd(peek(1)):
             // An empty implicit key (": value").
-            nodeCount += 1
-            v = try resolveScalar("", plain: true, tag: props.tag, at: props.position ?? mark, empty: true)
+            return try finishEmpty(props)
         case 0, 0x0A, 0x0D:
-            nodeCount += 1
-            v = try resolveScalar("", plain: true, tag: props.tag, at: props.position ?? mark, empty: true)
+            return try finishEmpty(props)
         default:
             let p = mark
-            let s = try parsePlain(parent: n, flow: false)
-            nodeCount += 1
-            v = try resolveScalar(s, plain: true, tag: props.tag, at: props.position ?? p)
+            v = try scalarNode(try parsePlain(parent: n, flow: false), plain: true, props: props, at: p)
         }
         if let anchor = props.anchor { anchors[anchor] = (v, nodeCount - startCount) }
         return v
