@@ -211,7 +211,25 @@ public struct FieldIndex: Sendable {
         (o.root["spec"]?["config"]?["compositeToolRefs"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
     }
 
-    public static let all: [FieldIndex] = [groupRef, toolConfigRef, externalAuthConfigRef, compositeToolRef]
+    /// A vMCP's `spec.incomingAuth.oidcConfigRef.name`.
+    public static let vmcpOIDCConfigRef = FieldIndex(name: "vmcpOIDCConfigRef", kinds: [Kinds.virtualMCPServer]) { o in
+        o.spec[path: "incomingAuth.oidcConfigRef.name"]?.stringValue.map { [$0] } ?? []
+    }
+
+    /// A vMCP's authz ConfigMap (`spec.incomingAuth.authzConfig.configMap.name` when its type is `configMap`).
+    public static let vmcpAuthzConfigMapRef = FieldIndex(name: "vmcpAuthzConfigMapRef", kinds: [Kinds.virtualMCPServer]) { o in
+        guard o.spec[path: "incomingAuth.authzConfig.type"]?.stringValue == "configMap" else { return [] }
+        return o.spec[path: "incomingAuth.authzConfig.configMap.name"]?.stringValue.map { [$0] } ?? []
+    }
+
+    /// A vMCP's session storage password Secret (`spec.sessionStorage.passwordRef.name`).
+    public static let vmcpSessionPasswordRef = FieldIndex(name: "vmcpSessionPasswordRef", kinds: [Kinds.virtualMCPServer]) { o in
+        o.spec[path: "sessionStorage.passwordRef.name"]?.stringValue.map { [$0] } ?? []
+    }
+
+    public static let all: [FieldIndex] = [
+        groupRef, toolConfigRef, externalAuthConfigRef, compositeToolRef, vmcpOIDCConfigRef, vmcpAuthzConfigMapRef, vmcpSessionPasswordRef,
+    ]
 }
 
 /// `groupRef` in both shapes: the old bare string (APRIL) and `{name: ...}` (LATEST); for

@@ -55,7 +55,7 @@ public struct VirtualMCPServerReconciler: Reconciler {
         case Kinds.compositeToolDefinition:
             out = vmcps(.compositeToolRef, changed.name)
         case Kinds.mcpOIDCConfig:
-            out = vmcps { $0.spec[path: "incomingAuth.oidcConfigRef.name"]?.stringValue == changed.name }
+            out = vmcps(.vmcpOIDCConfigRef, changed.name)
         case Kinds.mcpAuthzConfig:
             out = vmcps { $0.spec[path: "incomingAuth.authzConfigRef.name"]?.stringValue == changed.name }
         case Kinds.mcpTelemetryConfig:
@@ -63,10 +63,7 @@ public struct VirtualMCPServerReconciler: Reconciler {
         case Kinds.embeddingServer:
             out = vmcps { $0.spec[path: "embeddingServerRef.name"]?.stringValue == changed.name }
         case Kinds.configMap:
-            out = vmcps {
-                $0.spec[path: "incomingAuth.authzConfig.type"]?.stringValue == "configMap"
-                    && $0.spec[path: "incomingAuth.authzConfig.configMap.name"]?.stringValue == changed.name
-            }
+            out = vmcps(.vmcpAuthzConfigMapRef, changed.name)
         case Kinds.pod:
             // Readiness comes from the vMCP's pods (labelled with the workload labels).
             if changed.labels["app"] == "virtualmcpserver", let n = changed.labels["toolhive-name"],
@@ -75,16 +72,41 @@ public struct VirtualMCPServerReconciler: Reconciler {
                 out = [ObjectKey(Kinds.virtualMCPServer, namespace: ns, name: n)]
             }
         case Kinds.secret:
-            // Referenced Secrets (auth validation, OIDC client secret, redis password) are checked by name.
-            out = vmcps { vmcpReads(secret: changed.name, $0, snapshot) }
+            // Referenced Secrets (auth validation, OIDC client secret, redis password) are checked by
+            // name. Candidates come from the indexes (every vMCP that could read it, by each route
+            // `vmcpReads` checks), so a Secret write costs what it touches, not every vMCP's group.
+            let configs = Self.externalAuthConfigs(reading: changed.name, namespace: ns, in: snapshot)
+            var candidates = vmcps(.vmcpSessionPasswordRef, changed.name)
+            for oidc in snapshot.list(Kinds.mcpOIDCConfig, namespace: ns) where oidc.spec[path: "inline.clientSecretRef.name"]?.stringValue == changed.name {
+                candidates += vmcps(.vmcpOIDCConfigRef, oidc.name)
+            }
+            for c in configs.sorted() {
+                candidates += vmcps(.externalAuthConfigRef, c)
+                for member in snapshot.lookup(.externalAuthConfigRef, namespace: ns, value: c) where member.groupKind != Kinds.virtualMCPServer {
+                    if let g = GroupRef.name(in: member) { candidates += vmcps(.groupRef, g) }
+                }
+            }
+            out = Set(candidates).filter { key in
+                snapshot.get(key).map { vmcpReads(secret: changed.name, $0, snapshot, externalAuthConfigs: configs) } ?? false
+            }.sorted()
         default:
             break
         }
         return Array(Set(out)).sorted()
     }
 
+    /// Names of the MCPExternalAuthConfigs in `namespace` whose spec references the Secret `name`.
+    private static func externalAuthConfigs(reading name: String, namespace: String, in snapshot: Snapshot) -> Set<String> {
+        var out = Set<String>()
+        for obj in snapshot.list(Kinds.mcpExternalAuthConfig, namespace: namespace) {
+            if let s = try? MCPExternalAuthConfigSpec(obj), s.secretRefs.contains(where: { $0.name == name }) { out.insert(obj.name) }
+        }
+        return out
+    }
+
     /// Whether a vMCP's pass reads the Secret `name` (its own HMAC Secret is mapped by ownership).
-    private func vmcpReads(secret name: String, _ vmcp: KubeObject, _ snapshot: Snapshot) -> Bool {
+    /// `externalAuthConfigs` are the configs that reference it (`externalAuthConfigs(reading:)`).
+    private func vmcpReads(secret name: String, _ vmcp: KubeObject, _ snapshot: Snapshot, externalAuthConfigs: Set<String>) -> Bool {
         if vmcp.spec[path: "sessionStorage.passwordRef.name"]?.stringValue == name { return true }
         if let oidc = vmcp.spec[path: "incomingAuth.oidcConfigRef.name"]?.stringValue,
             let cfg = snapshot.get(Kinds.mcpOIDCConfig, namespace: vmcp.namespace, name: oidc),
@@ -92,15 +114,10 @@ public struct VirtualMCPServerReconciler: Reconciler {
         {
             return true
         }
-        guard let group = GroupRef.name(in: vmcp) else { return false }
+        guard let group = GroupRef.name(in: vmcp), !externalAuthConfigs.isEmpty else { return false }
         var configs = BackendDiscovery.workloads(group: group, namespace: vmcp.namespace, in: snapshot).compactMap(\.externalAuthConfigName)
         configs += FieldIndex.externalAuthConfigRef.extract(vmcp)
-        return configs.contains { c in
-            guard let obj = snapshot.get(Kinds.mcpExternalAuthConfig, namespace: vmcp.namespace, name: c),
-                let s = try? MCPExternalAuthConfigSpec(obj)
-            else { return false }
-            return s.secretRefs.contains { $0.name == name }
-        }
+        return configs.contains { externalAuthConfigs.contains($0) }
     }
 }
 

@@ -277,6 +277,32 @@ import Testing
         let moved = WatchMapping.requests(changed: VT.server("a", group: "h"), previous: VT.server("a"), snapshot: s, controllers: ControllerSet([rec]), env: OperatorEnvironment())
         #expect(moved.map(\.key) == [other.key, user.key].sorted())
     }
+
+    /// Secrets and ConfigMaps are mapped through indexes; every route `vmcpReads` checks must still
+    /// find its vMCP, and nothing else.
+    @Test func watchMappingFindsEveryReaderOfASecretOrConfigMap() {
+        let pw = VT.vmcp("pw", spec: #""groupRef":{"name":"g"},"incomingAuth":{"type":"anonymous"},"sessionStorage":{"provider":"redis","passwordRef":{"name":"redis-pw","key":"p"}}"#)
+        let oidc = VT.vmcp("oidc", spec: #""groupRef":{"name":"g"},"incomingAuth":{"type":"oidc","oidcConfigRef":{"name":"o"}}"#)
+        let oidcConfig = VT.obj(#"{"apiVersion":"toolhive.stacklok.dev/v1beta1","kind":"MCPOIDCConfig","metadata":{"name":"o"},"spec":{"type":"inline","inline":{"issuer":"https://idp","clientSecretRef":{"name":"client-secret","key":"s"}}}}"#)
+        let authz = VT.vmcp("authz", spec: #""groupRef":{"name":"g"},"incomingAuth":{"type":"anonymous","authzConfig":{"type":"configMap","configMap":{"name":"authz-cm"}}}"#)
+        let authzInline = VT.vmcp("authz-inline", spec: #""groupRef":{"name":"g"},"incomingAuth":{"type":"anonymous","authzConfig":{"type":"inline","configMap":{"name":"authz-cm"}}}"#)
+        let viaMember = VT.vmcp("member", spec: #""groupRef":{"name":"h"},"incomingAuth":{"type":"anonymous"}"#)
+        let direct = VT.vmcp("direct", spec: #""groupRef":{"name":"g"},"incomingAuth":{"type":"anonymous"},"outgoingAuth":{"default":{"type":"externalAuthConfigRef","externalAuthConfigRef":{"name":"te"}}}"#)
+        // Without a group a vMCP's pass stops before it reads external auth Secrets.
+        let noGroup = VT.vmcp("nogroup", spec: #""incomingAuth":{"type":"anonymous"},"outgoingAuth":{"default":{"type":"externalAuthConfigRef","externalAuthConfigRef":{"name":"te"}}}"#)
+        let cm = VT.obj(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"authz-cm"},"data":{}}"#)
+        let otherCM = VT.obj(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"other"},"data":{}}"#)
+        let objects = [VT.group(), VT.group("h"), VT.server("a", group: "h", authRef: "te"), VT.tokenExchange("te"), oidcConfig, cm, pw, oidc, authz, authzInline, viaMember, direct, noGroup]
+        let s = Snapshot(objects)
+        let rec = VirtualMCPServerReconciler()
+        #expect(rec.primaries(affectedBy: VT.secret("redis-pw", key: "p"), in: s) == [pw.key])
+        #expect(rec.primaries(affectedBy: VT.secret("client-secret", key: "s"), in: s) == [oidc.key])
+        #expect(rec.primaries(affectedBy: oidcConfig, in: s) == [oidc.key])
+        #expect(rec.primaries(affectedBy: VT.secret("te-secret", key: "s"), in: s) == [direct.key, viaMember.key].sorted())
+        #expect(rec.primaries(affectedBy: VT.secret("unrelated", key: "s"), in: s).isEmpty)
+        #expect(rec.primaries(affectedBy: cm, in: s) == [authz.key])
+        #expect(rec.primaries(affectedBy: otherCM, in: s).isEmpty)
+    }
 }
 
 @Suite struct VMCPServerEntryTests {
