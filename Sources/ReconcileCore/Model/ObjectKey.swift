@@ -65,9 +65,14 @@ public struct ObjectReference: Sendable, Hashable, Comparable {
 /// Helpers for `group/version` strings.
 public enum APIVersion {
     /// `apps/v1` → `apps`; `v1` → `` (the core group).
+    /// Every `groupKind` read goes through here, so it scans UTF-8 bytes rather than Characters,
+    /// and the operator's own group comes back as the shared constant instead of a new string.
     public static func group(of apiVersion: String) -> String {
-        guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
-        return String(apiVersion[..<slash])
+        let utf8 = apiVersion.utf8
+        guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")) else { return "" }
+        let group = utf8[..<slash]
+        if group.elementsEqual(Kinds.toolhiveGroup.utf8) { return Kinds.toolhiveGroup }
+        return String(decoding: group, as: UTF8.self)
     }
     /// `apps/v1` → `v1`.
     public static func version(of apiVersion: String) -> String {

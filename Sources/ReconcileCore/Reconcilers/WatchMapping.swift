@@ -7,15 +7,18 @@ public enum WatchMapping {
     public static func requests(changed: KubeObject?, previous: KubeObject?, snapshot: Snapshot, controllers: ControllerSet, env: OperatorEnvironment) -> [ReconcileRequest] {
         var out = Set<ReconcileRequest>()
         for object in [previous, changed].compactMap({ $0 }) {
+            // Read once per object, not once per controller: this runs for every write of a converge.
+            let kind = object.groupKind
+            let owner = object.controllerOwner.map { ref in
+                ObjectKey(GroupKind(group: APIVersion.group(of: ref.apiVersion), kind: ref.kind), namespace: object.namespace, name: ref.name)
+            }
             for r in controllers.reconcilers {
-                if object.groupKind == r.primaryKind {
+                let primaryKind = r.primaryKind
+                if kind == primaryKind {
                     out.insert(ReconcileRequest(controller: r.name, key: object.key))
                 }
-                if let owner = object.controllerOwner {
-                    let ownerKind = GroupKind(group: APIVersion.group(of: owner.apiVersion), kind: owner.kind)
-                    if ownerKind == r.primaryKind {
-                        out.insert(ReconcileRequest(controller: r.name, key: ObjectKey(ownerKind, namespace: object.namespace, name: owner.name)))
-                    }
+                if let owner, owner.groupKind == primaryKind {
+                    out.insert(ReconcileRequest(controller: r.name, key: owner))
                 }
                 for key in r.primaries(affectedBy: object, in: snapshot) {
                     out.insert(ReconcileRequest(controller: r.name, key: key))

@@ -147,14 +147,17 @@ public struct ServiceControllerRule: WorldRule {
     public func changes(in snapshot: Snapshot, env: OperatorEnvironment) -> [WorldChange] {
         var out: [WorldChange] = []
         for svc in snapshot.list(Kinds.service) where !svc.isBeingDeleted {
-            let h = ObjectFingerprint.of(KubeObject(apiVersion: "v1", kind: "Service", namespace: svc.namespace, name: svc.name))
+            // Only a Service that still needs an address pays for hashing its identity.
+            var identityHash: UInt64 { ObjectFingerprint.of(KubeObject(apiVersion: "v1", kind: "Service", namespace: svc.namespace, name: svc.name)) }
             if (svc.spec["clusterIP"]?.stringValue ?? "").isEmpty {
+                let h = identityHash
                 let ip = "10.96.\(h >> 8 & 0xFF).\(h & 0xFF == 0 ? 1 : h & 0xFF)"
                 var patch = KubeObject(apiVersion: svc.apiVersion, kind: svc.kind, namespace: svc.namespace, name: svc.name)
                 patch.spec = ["clusterIP": .string(ip), "clusterIPs": [.string(ip)]]
                 out.append(.upsert(patch))
             }
             if svc.spec["type"]?.stringValue == "LoadBalancer" && svc.status[path: "loadBalancer.ingress"] == nil {
+                let h = identityHash
                 var status = svc.status.objectValue ?? OrderedMap()
                 // 203.0.113.0/24 is TEST-NET-3: never a real address.
                 status["loadBalancer"] = ["ingress": [["ip": .string("203.0.113.\(h >> 16 & 0xFF == 0 ? 1 : h >> 16 & 0xFF)")]]]
