@@ -105,6 +105,14 @@ public struct Snapshot: Sendable {
         return out
     }
 
+    /// Keys of the objects of one `kind` in a namespace whose indexed field equals `value`, sorted
+    /// by name: what a watch mapping needs, without reading every kind's objects to filter them.
+    public func lookup(_ index: FieldIndex, kind: GroupKind, namespace: String, value: String) -> [ObjectKey] {
+        guard index.kinds.contains(kind) else { return [] }
+        let names = byField[FieldSlot(index: index.name, kind: kind, namespace: namespace, value: value)] ?? []
+        return names.sorted().map { ObjectKey(kind, namespace: namespace, name: $0) }
+    }
+
     // MARK: changes
 
     /// Inserts or replaces an object, keeping every index in step.

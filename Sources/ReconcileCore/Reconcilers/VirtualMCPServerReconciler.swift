@@ -33,7 +33,7 @@ public struct VirtualMCPServerReconciler: Reconciler {
     public func primaries(affectedBy changed: KubeObject, in snapshot: Snapshot) -> [ObjectKey] {
         let ns = changed.namespace
         func vmcps(_ index: FieldIndex, _ value: String) -> [ObjectKey] {
-            snapshot.lookup(index, namespace: ns, value: value).filter { $0.groupKind == Kinds.virtualMCPServer }.map(\.key)
+            snapshot.lookup(index, kind: Kinds.virtualMCPServer, namespace: ns, value: value)
         }
         func vmcps(where match: (KubeObject) -> Bool) -> [ObjectKey] {
             snapshot.list(Kinds.virtualMCPServer, namespace: ns).filter(match).map(\.key)

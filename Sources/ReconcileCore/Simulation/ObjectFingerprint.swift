@@ -24,18 +24,20 @@ public enum ObjectFingerprint {
     public static func of(_ object: KubeObject) -> UInt64 {
         var h = Hasher64()
         h.add(object.key.description)
-        walk(object.value, depth: 0, parentKey: "", into: &h)
+        walk(object.value, isRoot: true, isMetadata: false, into: &h)
         return h.value
     }
 
     /// The same fingerprint for any tree (a pod template, for its revision hash).
     public static func of(value: Value) -> UInt64 {
         var h = Hasher64()
-        walk(value, depth: 0, parentKey: "", into: &h)
+        walk(value, isRoot: true, isMetadata: false, into: &h)
         return h.value
     }
 
-    private static func walk(_ v: Value, depth: Int, parentKey: String, into h: inout Hasher64) {
+    /// `isMetadata`: `v` is the root map's `metadata`, whose volatile keys are skipped. Flags
+    /// rather than the parent's key: this runs for every node of every pod template, every round.
+    private static func walk(_ v: Value, isRoot: Bool, isMetadata: Bool, into h: inout Hasher64) {
         switch v {
         case .null: h.add(byte: 0)
         case .bool(let b): h.add(byte: b ? 2 : 1)
@@ -51,17 +53,17 @@ public enum ObjectFingerprint {
         case .array(let items):
             h.add(byte: 6)
             h.add(UInt64(items.count))
-            for item in items { walk(item, depth: depth + 1, parentKey: parentKey, into: &h) }
+            for item in items { walk(item, isRoot: false, isMetadata: false, into: &h) }
         case .object(let map):
             h.add(byte: 7)
             // Order-insensitive: combine each entry's own hash with a commutative sum.
             var sum: UInt64 = 0
             for (k, child) in map {
                 if isVolatileAnywhere(k) { continue }
-                if depth == 1 && parentKey == "metadata" && isVolatileMetadata(k) { continue }
+                if isMetadata && isVolatileMetadata(k) { continue }
                 var entry = Hasher64()
                 entry.add(k)
-                walk(child, depth: depth + 1, parentKey: k, into: &entry)
+                walk(child, isRoot: false, isMetadata: isRoot && k == "metadata", into: &entry)
                 sum &+= entry.value
             }
             h.add(sum)
@@ -83,8 +85,17 @@ struct Hasher64 {
             v >>= 8
         }
     }
+    /// Over the contiguous UTF-8 buffer, with the state in a local: the hot loop of every fingerprint.
     mutating func add(_ s: String) {
-        for b in s.utf8 { add(byte: b) }
+        var s = s
+        var v = value
+        s.withUTF8 { bytes in
+            for b in bytes {
+                v ^= UInt64(b)
+                v = v &* 0x0000_0100_0000_01b3
+            }
+        }
+        value = v
         add(byte: 0xFF)
     }
 }
