@@ -198,7 +198,9 @@ public struct OrderedMap: Sendable, Sequence {
 
     public func position(of key: String) -> Int? {
         if let index { return index[key] }
-        for i in keys.indices where keys[i] == key { return i }
+        // Comparing lengths first skips most unequal keys without a full string comparison.
+        let length = key.utf8.count
+        for i in keys.indices where keys[i].utf8.count == length && keys[i] == key { return i }
         return nil
     }
 
@@ -256,16 +258,24 @@ public struct OrderedMap: Sendable, Sequence {
         return m
     }
 
-    public func makeIterator() -> AnyIterator<(key: String, value: Value)> {
-        var i = 0
-        let keys = self.keys
-        let values = self.values
-        return AnyIterator {
+    /// A concrete iterator (not `AnyIterator`): maps are walked in every hot loop (writers,
+    /// diffs, subset checks), and a type-erased iterator costs an allocation per walk.
+    public struct Iterator: IteratorProtocol {
+        private let keys: [String]
+        private let values: [Value]
+        private var i = 0
+        init(keys: [String], values: [Value]) {
+            self.keys = keys
+            self.values = values
+        }
+        public mutating func next() -> (key: String, value: Value)? {
             guard i < keys.count else { return nil }
             defer { i += 1 }
             return (keys[i], values[i])
         }
     }
+
+    public func makeIterator() -> Iterator { Iterator(keys: keys, values: values) }
 }
 
 extension OrderedMap: Hashable {

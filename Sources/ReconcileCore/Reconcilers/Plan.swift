@@ -98,12 +98,14 @@ public struct Plan: Sendable, Equatable {
         }
     }
 
+    /// The entries before `reconciles`, for writers that stream the reconciles (`ListDocumentWriter`).
+    public static let header = OrderedMap([("apiVersion", .string(apiVersion)), ("kind", "Plan")])
+    public static let listKey = "reconciles"
+
     /// The contract's tree. `explain` adds each action's `reasons`.
     public func value(explain: Bool = false) -> Value {
-        var root = OrderedMap()
-        root["apiVersion"] = .string(Self.apiVersion)
-        root["kind"] = "Plan"
-        root["reconciles"] = .array(reconciles.map { $0.value(explain: explain) })
+        var root = Self.header
+        root[Self.listKey] = .array(reconciles.map { $0.value(explain: explain) })
         return .object(root)
     }
 }

@@ -51,7 +51,7 @@ public enum JSONWriter {
         }
     }
 
-    private static func newline(_ out: inout [UInt8], _ level: Int, _ indent: Int) {
+    static func newline(_ out: inout [UInt8], _ level: Int, _ indent: Int) {
         guard indent >= 0 else { return }
         out.append(0x0A)
         for _ in 0..<(level * 2) { out.append(0x20) }
