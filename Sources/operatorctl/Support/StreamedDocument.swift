@@ -8,9 +8,10 @@ import Synchronization
 /// document and both cores work on a large plan. The bytes are those of writing the whole tree.
 enum StreamedDocument {
     /// Hand the buffer to standard output once it holds this much.
-    static let flushBytes = 1 << 20
-    /// Items per parallel task: enough to outweigh scheduling, few enough to balance the cores.
-    static let chunkSize = 32
+    static let flushBytes = 1 << 18
+    /// Items per parallel task: enough to outweigh scheduling, few enough to balance the cores
+    /// and to keep a window's output (a fresh server's reconcile prints ~11 KB) small.
+    static let chunkSize = 16
 
     /// `item(i)` must be safe to call from several threads at once: it only reads value types.
     static func output(
@@ -23,7 +24,7 @@ enum StreamedDocument {
             buffer.reserveCapacity(flushBytes + flushBytes / 2)
             writer.start(into: &buffer)
             let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-            let window = chunkSize * workers * 4
+            let window = chunkSize * workers * 2
             var base = 0
             while base < count {
                 let end = min(count, base + window)
