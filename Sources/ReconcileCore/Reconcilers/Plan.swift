@@ -19,6 +19,13 @@ public struct ReconcileResult: Sendable, Equatable {
 
     /// Nothing to write and no events: the object is in step with the cluster.
     public var isNoop: Bool { actions.isEmpty && events.isEmpty }
+
+    /// A primary that is no longer there (deleted between enqueue and reconcile): nothing to do,
+    /// as controller-runtime reconcilers ignore NotFound.
+    public static func gone(controller: String, key: ObjectKey) -> ReconcileResult {
+        let ref = ObjectReference(apiVersion: Kinds.preferredAPIVersion(key.groupKind), kind: key.kind, namespace: key.namespace, name: key.name)
+        return ReconcileResult(controller: controller, object: ref)
+    }
 }
 
 /// One write, with the reasons that led to it (`--explain`).
