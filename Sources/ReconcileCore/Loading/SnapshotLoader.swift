@@ -206,6 +206,7 @@ public struct SnapshotLoader: Sendable {
         let key = object.key  // read before the metadata is taken out
         var meta = object.metadata
         object.root["metadata"] = .null
+        meta.reserveCapacity(meta.count + 4)  // uid, resourceVersion, generation, creationTimestamp at most
         if meta["uid"]?.stringValue?.isEmpty ?? true { meta["uid"] = .string(Self.deterministicUID(for: key)) }
         if meta["resourceVersion"]?.stringValue?.isEmpty ?? true { meta["resourceVersion"] = "1" }
         // The API server sets generation 1 on every custom resource and on built-in kinds with a spec.

@@ -194,6 +194,12 @@ public struct OrderedMap: Sendable, Sequence {
     }
 
     public var count: Int { keys.count }
+
+    /// Room for `n` entries in all, so a known number of additions doesn't double the storage.
+    public mutating func reserveCapacity(_ n: Int) {
+        keys.reserveCapacity(n)
+        values.reserveCapacity(n)
+    }
     public var isEmpty: Bool { keys.isEmpty }
 
     public func position(of key: String) -> Int? {

@@ -57,8 +57,8 @@ extension YAMLParser {
     }
 
     mutating func finishMap(_ st: MapState) -> OrderedMap {
-        let keys = Array(keyStack[st.base...])
-        let values = Array(valueStack[st.base...])
+        let keys = Self.exactCopy(keyStack[st.base...])
+        let values = Self.exactCopy(valueStack[st.base...])
         keyStack.removeSubrange(st.base...)
         valueStack.removeSubrange(st.base...)
         var map = OrderedMap(uniqueKeys: keys, values: values)
@@ -71,9 +71,19 @@ extension YAMLParser {
     func beginSequence() -> Int { itemStack.count }
 
     mutating func finishSequence(_ base: Int) -> [Value] {
-        let items = Array(itemStack[base...])
+        let items = Self.exactCopy(itemStack[base...])
         itemStack.removeSubrange(base...)
         return items
+    }
+
+    /// A fresh array of exactly these elements. `Array(slice)` of a slice spanning the whole
+    /// stack adopts the stack's buffer: the document's root collection then kept the stack's
+    /// spare capacity, and the stack was reallocated for every document.
+    static func exactCopy<T>(_ slice: ArraySlice<T>) -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(slice.count)
+        out.append(contentsOf: slice)
+        return out
     }
 
     /// A collection used as a key becomes its JSON text; a key nested in such a key is escaped
