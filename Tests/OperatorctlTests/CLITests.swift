@@ -275,6 +275,20 @@ enum CLIPaths {
         }
     }
 
+    @Test func convergeStreamsTheGoldenList() throws {
+        var checked = 0
+        for input in Self.inputs {
+            let golden = input.deletingLastPathComponent().appendingPathComponent("converged.yaml")
+            guard let data = FileManager.default.contents(atPath: golden.path) else { continue }
+            let expected = String(decoding: data, as: UTF8.self)
+            let out = run(["converge", "--assume-ready", input.path], environment: try Self.environment(for: input))
+            #expect(out.exitCode == 0, "\(input.path): \(out.stderr)")
+            #expect(out.stdout == expected, "\(input.path)")
+            checked += 1
+        }
+        #expect(checked >= 4)
+    }
+
     @Test func convertStreamsTheWholeList() throws {
         for input in Self.inputs.prefix(25) {
             let data = FileManager.default.contents(atPath: input.path) ?? Data()
