@@ -36,7 +36,14 @@ public enum YAMLWriter {
     }
 
     private static func pad(_ n: Int, _ out: inout [UInt8]) {
-        out.append(contentsOf: repeatElement(0x20, count: n))
+        // Copied from a constant: indentation is written before every line.
+        let spaces: StaticString = "                                "
+        var left = n
+        while left > 0 {
+            let step = min(left, 32)
+            spaces.withUTF8Buffer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0.prefix(step))) }
+            left -= step
+        }
     }
 
     /// Entries at indentation `indent`; the first one's padding is already written when it follows
@@ -156,16 +163,19 @@ public enum YAMLWriter {
     /// the YAML 1.1 words; the full rules below give the same answer, only slower.
     private static func isIdentifierLike(_ u: UnsafeBufferPointer<UInt8>, first: UInt8, last: UInt8) -> Bool {
         guard (first | 0x20) >= 0x61 && (first | 0x20) <= 0x7A, last != 0x3A else { return false }
-        for c in u where !identifierBytes[Int(c)] { return false }
-        return u.count > 5 || !isYAML11Word(u)
-    }
-
-    /// Letters, digits and `._/:@-`, as a table: the check runs for every key and value written.
-    private static let identifierBytes: [Bool] = (0..<256).map { b in
-        switch b {
-        case 0x61...0x7A, 0x41...0x5A, 0x30...0x39, 0x2E, 0x5F, 0x2F, 0x3A, 0x40, 0x2D: return true
-        default: return false
+        // Letters, digits and `._/:@-` as a 128-bit set (bytes 0-63, 64-127): constants, so the
+        // check costs no table lookup through a lazily initialised global.
+        let low: UInt64 = 0x07FF_E000_0000_0000
+        let high: UInt64 = 0x07FF_FFFE_87FF_FFFF
+        for c in u {
+            let bit = UInt64(1) << UInt64(c & 63)
+            switch c {
+            case 0..<64: if low & bit == 0 { return false }
+            case 64..<128: if high & bit == 0 { return false }
+            default: return false
+            }
         }
+        return u.count > 5 || !isYAML11Word(u)
     }
 
     /// Characters that are not printable in YAML, or that some readers take for line breaks.
