@@ -7,9 +7,15 @@ struct CommandOutput: Sendable {
     var exitCode: Int32 = 0
     var stdout: String = ""
     var stderr: String = ""
+    /// Output too large to build as one string (a 10,000-server plan is ~100 MB): produced in
+    /// chunks after `stdout`, each handed to standard output as soon as it is ready.
+    var streamed: StreamedOutput? = nil
 
     mutating func error(_ line: String) { stderr += line.hasSuffix("\n") ? line : line + "\n" }
 }
+
+/// Produces output chunk by chunk through `write`.
+typealias StreamedOutput = @Sendable (_ write: ([UInt8]) -> Void) -> Void
 
 /// The process context a command may read: arguments, standard input, environment variables.
 struct CommandContext: Sendable {
@@ -71,7 +77,20 @@ enum CLI {
         return text
     }
 
+    /// Runs a command and collects all of its output (streamed parts included) in `stdout`.
     static func execute(arguments: [String], context: CommandContext) -> CommandOutput {
+        var out = dispatch(arguments: arguments, context: context)
+        if let streamed = out.streamed {
+            var bytes: [UInt8] = []
+            streamed { bytes.append(contentsOf: $0) }
+            out.stdout += String(decoding: bytes, as: UTF8.self)
+            out.streamed = nil
+        }
+        return out
+    }
+
+    /// Parses and runs a command; streamed output is left for the caller to consume.
+    static func dispatch(arguments: [String], context: CommandContext) -> CommandOutput {
         guard let name = arguments.first else {
             return CommandOutput(exitCode: 2, stderr: usage)
         }
@@ -102,8 +121,9 @@ enum CLI {
     }
 
     static func run(arguments: [String]) -> Int32 {
-        let out = execute(arguments: arguments, context: .process)
+        let out = dispatch(arguments: arguments, context: .process)
         if !out.stdout.isEmpty { FileHandle.standardOutput.write(Data(out.stdout.utf8)) }
+        out.streamed? { FileHandle.standardOutput.write(Data($0)) }
         if !out.stderr.isEmpty { FileHandle.standardError.write(Data(out.stderr.utf8)) }
         return out.exitCode
     }

@@ -233,3 +233,69 @@ enum CLIPaths {
         #expect(json["items"]?.arrayValue?.count == 7)
     }
 }
+
+/// `simulate` and `convert` stream their documents (in parallel chunks); the streamed bytes must be
+/// those of the whole document written at once: the golden plans (written whole by the golden
+/// harness) for every fixture, in YAML and JSON.
+@Suite struct StreamedOutputTests {
+    static var inputs: [URL] {
+        let root = CLIPaths.packageRoot.appendingPathComponent("Fixtures")
+        let files = (try? FileManager.default.subpathsOfDirectory(atPath: root.path)) ?? []
+        return files.filter { $0.hasSuffix("/input.yaml") }.sorted().map { root.appendingPathComponent($0) }
+    }
+
+    static func environment(for input: URL) throws -> [String: String] {
+        let file = input.deletingLastPathComponent().appendingPathComponent("env.yaml")
+        guard let data = FileManager.default.contents(atPath: file.path) else { return [:] }
+        var vars: [String: String] = [:]
+        for (k, v) in try YAMLReader.parse(String(decoding: data, as: UTF8.self)).objectValue ?? OrderedMap() {
+            vars[k] = v.stringValue ?? JSONWriter.write(v, pretty: false)
+        }
+        return vars
+    }
+
+    @Test func everyFixtureHasAGoldenPlan() {
+        #expect(Self.inputs.count > 50)
+        for input in Self.inputs {
+            #expect(FileManager.default.fileExists(atPath: input.deletingLastPathComponent().appendingPathComponent("plan.yaml").path), "\(input.path)")
+        }
+    }
+
+    @Test func simulateStreamsTheGoldenPlan() throws {
+        for input in Self.inputs {
+            let golden = input.deletingLastPathComponent().appendingPathComponent("plan.yaml")
+            guard let data = FileManager.default.contents(atPath: golden.path) else { continue }
+            let expected = String(decoding: data, as: UTF8.self)
+            let environment = try Self.environment(for: input)
+            let yaml = run(["simulate", input.path], environment: environment)
+            #expect(yaml.exitCode == 0, "\(input.path): \(yaml.stderr)")
+            #expect(yaml.stdout == expected, "\(input.path)")
+            let json = run(["simulate", input.path, "-o", "json"], environment: environment)
+            #expect(json.stdout == JSONWriter.write(try YAMLReader.parse(expected)), "\(input.path)")
+        }
+    }
+
+    @Test func convergeStreamsTheGoldenList() throws {
+        var checked = 0
+        for input in Self.inputs {
+            let golden = input.deletingLastPathComponent().appendingPathComponent("converged.yaml")
+            guard let data = FileManager.default.contents(atPath: golden.path) else { continue }
+            let expected = String(decoding: data, as: UTF8.self)
+            let out = run(["converge", "--assume-ready", input.path], environment: try Self.environment(for: input))
+            #expect(out.exitCode == 0, "\(input.path): \(out.stderr)")
+            #expect(out.stdout == expected, "\(input.path)")
+            checked += 1
+        }
+        #expect(checked >= 4)
+    }
+
+    @Test func convertStreamsTheWholeList() throws {
+        for input in Self.inputs.prefix(25) {
+            let data = FileManager.default.contents(atPath: input.path) ?? Data()
+            let loaded = try SnapshotLoader(fillServerMetadata: false).loadObjects([InputSource(path: input.path, bytes: Array(data))])
+            let whole = ObjectList.value(loaded.map(\.object))
+            #expect(run(["convert", input.path, "-o", "json"]).stdout == JSONWriter.write(whole), "\(input.path)")
+            #expect(run(["convert", input.path]).stdout == YAMLWriter.write(whole), "\(input.path)")
+        }
+    }
+}

@@ -104,19 +104,27 @@ public enum RunConfigBuilder {
     /// Go's encoder escapes `<`, `>`, `&`, U+2028 and U+2029 inside strings; these characters can
     /// only occur inside strings in JSON text, so a plain replacement is exact.
     public static func goHTMLEscaped(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default: out.unicodeScalars.append(ch)
+        // Byte-level: this runs over every run config; text without the few escapable bytes
+        // (`<`, `>`, `&`, and 0xE2, which starts U+2028/U+2029) is returned as is.
+        let bytes = Array(text.utf8)
+        guard bytes.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0xE2 }) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            switch b {
+            case 0x3C: out.append(contentsOf: "\\u003c".utf8)
+            case 0x3E: out.append(contentsOf: "\\u003e".utf8)
+            case 0x26: out.append(contentsOf: "\\u0026".utf8)
+            case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                out.append(contentsOf: (bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+                i += 2
+            default: out.append(b)
             }
+            i += 1
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// SHA-256 over data, labels and annotations (each key then value, keys in byte order, the

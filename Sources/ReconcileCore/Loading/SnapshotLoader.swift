@@ -206,6 +206,7 @@ public struct SnapshotLoader: Sendable {
         let key = object.key  // read before the metadata is taken out
         var meta = object.metadata
         object.root["metadata"] = .null
+        meta.reserveCapacity(meta.count + 4)  // uid, resourceVersion, generation, creationTimestamp at most
         if meta["uid"]?.stringValue?.isEmpty ?? true { meta["uid"] = .string(Self.deterministicUID(for: key)) }
         if meta["resourceVersion"]?.stringValue?.isEmpty ?? true { meta["resourceVersion"] = "1" }
         // The API server sets generation 1 on every custom resource and on built-in kinds with a spec.
@@ -216,8 +217,14 @@ public struct SnapshotLoader: Sendable {
 
     /// A UUID-shaped id derived from the object's identity, so fixtures need not spell uids out.
     public static func deterministicUID(for key: ObjectKey) -> String {
-        let hex = Array(SHA256.hex("uid|\(key.group)|\(key.kind)|\(key.namespace)|\(key.name)").prefix(32))
-        func part(_ r: Range<Int>) -> String { String(hex[r]) }
-        return "\(part(0..<8))-\(part(8..<12))-\(part(12..<16))-\(part(16..<20))-\(part(20..<32))"
+        // Bytes, not Characters: this runs once per loaded object.
+        let hex = SHA256.hex("uid|\(key.group)|\(key.kind)|\(key.namespace)|\(key.name)").utf8
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for (i, c) in hex.prefix(32).enumerated() {
+            if i == 8 || i == 12 || i == 16 || i == 20 { out.append(0x2D) }
+            out.append(c)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -1,11 +1,13 @@
 /// The contract's List document: `{"apiVersion": "v1", "kind": "List", "items": [...]}` with items
 /// sorted by apiVersion, kind, namespace, name. `convert` and `converge` both print it.
 public enum ObjectList {
+    /// The entries before `items`, for writers that stream the items (`ListDocumentWriter`).
+    public static let header = OrderedMap([("apiVersion", "v1"), ("kind", "List")])
+    public static let listKey = "items"
+
     public static func value(_ objects: [KubeObject]) -> Value {
-        var root = OrderedMap()
-        root["apiVersion"] = "v1"
-        root["kind"] = "List"
-        root["items"] = .array(sortedByReference(objects).map(\.value))
+        var root = header
+        root[listKey] = .array(sortedByReference(objects).map(\.value))
         return .object(root)
     }
 

@@ -171,56 +171,65 @@ extension Value {
 /// An insertion-ordered string-keyed map with value semantics.
 ///
 /// Small maps (almost every map in a manifest) are searched linearly, which beats hashing; a
-/// dictionary index is kept only for large ones.
+/// dictionary index is kept only for large ones. Keys and values sit side by side in one array:
+/// one allocation per map, and a large snapshot holds millions of maps.
 public struct OrderedMap: Sendable, Sequence {
-    public private(set) var keys: [String] = []
-    public private(set) var values: [Value] = []
+    public typealias Entry = (key: String, value: Value)
+
+    private var entries: [Entry] = []
     private var index: [String: Int]? = nil
     private static let indexThreshold = 12
 
     public init() {}
     public init(_ pairs: [(String, Value)]) {
-        keys.reserveCapacity(pairs.count)
-        values.reserveCapacity(pairs.count)
+        entries.reserveCapacity(pairs.count)
         for (k, v) in pairs { self[k] = v }
     }
 
-    /// From parallel arrays whose keys the caller already knows to be unique (the YAML reader
-    /// checks duplicates itself): no per-key lookups while building large trees.
-    init(uniqueKeys keys: [String], values: [Value]) {
-        self.keys = keys
-        self.values = values
+    /// From entries whose keys the caller already knows to be unique (the YAML reader checks
+    /// duplicates itself): no per-key lookups while building large trees.
+    init(uniqueEntries: [Entry]) {
+        entries = uniqueEntries
         rebuildIndex()
     }
 
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
+    /// The keys in order (a new array: iterate the map itself in hot loops).
+    public var keys: [String] { entries.map(\.key) }
+    /// The values in order (a new array: iterate the map itself in hot loops).
+    public var values: [Value] { entries.map(\.value) }
+
+    /// Room for `n` entries in all, so a known number of additions doesn't double the storage.
+    public mutating func reserveCapacity(_ n: Int) {
+        entries.reserveCapacity(n)
+    }
 
     public func position(of key: String) -> Int? {
         if let index { return index[key] }
-        for i in keys.indices where keys[i] == key { return i }
+        // Comparing lengths first skips most unequal keys without a full string comparison.
+        let length = key.utf8.count
+        for i in entries.indices where entries[i].key.utf8.count == length && entries[i].key == key { return i }
         return nil
     }
 
     public func contains(_ key: String) -> Bool { position(of: key) != nil }
 
     public subscript(key: String) -> Value? {
-        get { position(of: key).map { values[$0] } }
+        get { position(of: key).map { entries[$0].value } }
         set {
             if let i = position(of: key) {
                 if let newValue {
-                    values[i] = newValue
+                    entries[i].value = newValue
                 } else {
-                    keys.remove(at: i)
-                    values.remove(at: i)
+                    entries.remove(at: i)
                     rebuildIndex()
                 }
             } else if let newValue {
-                keys.append(key)
-                values.append(newValue)
+                entries.append((key, newValue))
                 if index != nil {
-                    index?[key] = keys.count - 1
-                } else if keys.count > Self.indexThreshold {
+                    index?[key] = entries.count - 1
+                } else if entries.count > Self.indexThreshold {
                     rebuildIndex()
                 }
             }
@@ -236,9 +245,9 @@ public struct OrderedMap: Sendable, Sequence {
     }
 
     private mutating func rebuildIndex() {
-        if keys.count > Self.indexThreshold {
-            var idx = [String: Int](minimumCapacity: keys.count)
-            for (i, k) in keys.enumerated() { idx[k] = i }
+        if entries.count > Self.indexThreshold {
+            var idx = [String: Int](minimumCapacity: entries.count)
+            for (i, e) in entries.enumerated() { idx[e.key] = i }
             index = idx
         } else {
             index = nil
@@ -247,33 +256,31 @@ public struct OrderedMap: Sendable, Sequence {
 
     /// A copy with keys in byte order: for stable JSON output and hashing.
     public func sortedByKey() -> OrderedMap {
-        let order = keys.indices.sorted { keys[$0].utf8.lexicographicallyPrecedes(keys[$1].utf8) }
-        var m = OrderedMap()
-        m.keys.reserveCapacity(count)
-        m.values.reserveCapacity(count)
-        for i in order { m.keys.append(keys[i]); m.values.append(values[i]) }
-        m.rebuildIndex()
-        return m
+        OrderedMap(uniqueEntries: entries.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
     }
 
-    public func makeIterator() -> AnyIterator<(key: String, value: Value)> {
-        var i = 0
-        let keys = self.keys
-        let values = self.values
-        return AnyIterator {
-            guard i < keys.count else { return nil }
+    /// A concrete iterator (not `AnyIterator`): maps are walked in every hot loop (writers,
+    /// diffs, subset checks), and a type-erased iterator costs an allocation per walk.
+    public struct Iterator: IteratorProtocol {
+        private let entries: [Entry]
+        private var i = 0
+        init(entries: [Entry]) { self.entries = entries }
+        public mutating func next() -> Entry? {
+            guard i < entries.count else { return nil }
             defer { i += 1 }
-            return (keys[i], values[i])
+            return entries[i]
         }
     }
+
+    public func makeIterator() -> Iterator { Iterator(entries: entries) }
 }
 
 extension OrderedMap: Hashable {
     /// Order-insensitive: same keys with equal values.
     public static func == (lhs: OrderedMap, rhs: OrderedMap) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        for i in lhs.keys.indices {
-            guard let other = rhs[lhs.keys[i]], other == lhs.values[i] else { return false }
+        for (k, v) in lhs {
+            guard let other = rhs[k], other == v else { return false }
         }
         return true
     }

@@ -11,7 +11,7 @@ public struct CompositeToolDefinitionReconciler: Reconciler {
 
     public func reconcile(_ snapshot: Snapshot, key: ObjectKey, env: OperatorEnvironment) -> ReconcileResult {
         guard let object = snapshot.get(key) else {
-            return ReconcileResult(controller: name, object: ObjectReference(apiVersion: Kinds.toolhiveAPIVersion, kind: key.kind, namespace: key.namespace, name: key.name))
+            return .gone(controller: name, key: key)
         }
         let referencers = snapshot.lookup(.compositeToolRef, namespace: key.namespace, value: key.name)
         let flow = ReferencedConfig(controller: name, finalizer: Self.finalizer, object: object, snapshot: snapshot, env: env, referencers: referencers)

@@ -11,7 +11,7 @@ public struct MCPGroupReconciler: Reconciler {
 
     public func reconcile(_ snapshot: Snapshot, key: ObjectKey, env: OperatorEnvironment) -> ReconcileResult {
         guard let object = snapshot.get(key) else {
-            return ReconcileResult(controller: name, object: ObjectReference(apiVersion: Kinds.toolhiveAPIVersion, kind: key.kind, namespace: key.namespace, name: key.name))
+            return .gone(controller: name, key: key)
         }
         var plan = PlanBuilder(controller: name, primary: object, snapshot: snapshot)
         let now = env.now

@@ -14,8 +14,7 @@ public struct MCPRegistryReconciler: Reconciler {
 
     public func reconcile(_ snapshot: Snapshot, key: ObjectKey, env: OperatorEnvironment) -> ReconcileResult {
         guard let registry = snapshot.get(key) else {
-            let ref = ObjectReference(apiVersion: Kinds.preferredAPIVersion(key.groupKind), kind: key.kind, namespace: key.namespace, name: key.name)
-            return ReconcileResult(controller: name, object: ref)
+            return .gone(controller: name, key: key)
         }
         var plan = PlanBuilder(controller: name, primary: registry, snapshot: snapshot)
         // A deleted registry whose finalizer is already gone has nothing left to do (and a finalizer

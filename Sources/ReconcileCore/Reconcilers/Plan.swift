@@ -19,6 +19,13 @@ public struct ReconcileResult: Sendable, Equatable {
 
     /// Nothing to write and no events: the object is in step with the cluster.
     public var isNoop: Bool { actions.isEmpty && events.isEmpty }
+
+    /// A primary that is no longer there (deleted between enqueue and reconcile): nothing to do,
+    /// as controller-runtime reconcilers ignore NotFound.
+    public static func gone(controller: String, key: ObjectKey) -> ReconcileResult {
+        let ref = ObjectReference(apiVersion: Kinds.preferredAPIVersion(key.groupKind), kind: key.kind, namespace: key.namespace, name: key.name)
+        return ReconcileResult(controller: controller, object: ref)
+    }
 }
 
 /// One write, with the reasons that led to it (`--explain`).
@@ -98,12 +105,14 @@ public struct Plan: Sendable, Equatable {
         }
     }
 
+    /// The entries before `reconciles`, for writers that stream the reconciles (`ListDocumentWriter`).
+    public static let header = OrderedMap([("apiVersion", .string(apiVersion)), ("kind", "Plan")])
+    public static let listKey = "reconciles"
+
     /// The contract's tree. `explain` adds each action's `reasons`.
     public func value(explain: Bool = false) -> Value {
-        var root = OrderedMap()
-        root["apiVersion"] = .string(Self.apiVersion)
-        root["kind"] = "Plan"
-        root["reconciles"] = .array(reconciles.map { $0.value(explain: explain) })
+        var root = Self.header
+        root[Self.listKey] = .array(reconciles.map { $0.value(explain: explain) })
         return .object(root)
     }
 }

@@ -21,7 +21,7 @@ public struct VirtualMCPServerReconciler: Reconciler {
 
     public func reconcile(_ snapshot: Snapshot, key: ObjectKey, env: OperatorEnvironment) -> ReconcileResult {
         guard let vmcp = snapshot.get(key) else {
-            return ReconcileResult(controller: name, object: ObjectReference(apiVersion: Kinds.toolhiveAPIVersion, kind: key.kind, namespace: key.namespace, name: key.name))
+            return .gone(controller: name, key: key)
         }
         var pass = Pass(vmcp: vmcp, snapshot: snapshot, env: env, plan: PlanBuilder(controller: name, primary: vmcp, snapshot: snapshot))
         // No finalizer: every child is owner-referenced and garbage-collected with the vMCP.

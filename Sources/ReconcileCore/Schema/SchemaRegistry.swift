@@ -127,9 +127,9 @@ public struct ReferenceRule: Sendable {
             }
         case .mapValues:
             guard case .object(let map) = child else { return }
-            for i in map.keys.indices {
-                trail.append(.key(map.keys[i]))
-                visit(map.values[i], step + 1, &trail, &found)
+            for (key, value) in map {
+                trail.append(.key(key))
+                visit(value, step + 1, &trail, &found)
                 trail.removeLast()
             }
         }

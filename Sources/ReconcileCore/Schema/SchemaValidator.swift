@@ -153,9 +153,7 @@ public enum SchemaValidator {
             if let max = schema.maxProperties, map.count > max {
                 report("Too many: \(map.count): must have at most \(max) items")
             }
-            // Indexed rather than `for (key, child) in map`: the map's iterator allocates.
-            for i in map.keys.indices {
-                let key = map.keys[i], child = map.values[i]
+            for (key, child) in map {
                 path.append(.key(key))
                 if let property = schema.properties[key] {
                     visit(child, property)

@@ -81,7 +81,7 @@ extension ReferencedConfig {
         validate: (KubeObject) -> String?
     ) -> ReconcileResult {
         guard let object = snapshot.get(key) else {
-            return ReconcileResult(controller: controller, object: ObjectReference(apiVersion: Kinds.toolhiveAPIVersion, kind: key.kind, namespace: key.namespace, name: key.name))
+            return .gone(controller: controller, key: key)
         }
         let flow = ReferencedConfig(
             controller: controller, finalizer: finalizer, object: object, snapshot: snapshot, env: env,

@@ -11,10 +11,10 @@ public enum JSONWriter {
 
     static func emit(_ value: Value, into out: inout [UInt8], indent: Int, sortKeys: Bool) {
         switch value {
-        case .null: out.append(contentsOf: Array("null".utf8))
-        case .bool(let b): out.append(contentsOf: Array((b ? "true" : "false").utf8))
-        case .int(let i): out.append(contentsOf: Array(String(i).utf8))
-        case .double(let d): out.append(contentsOf: Array(formatDouble(d).utf8))
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .double(let d): out.append(contentsOf: formatDouble(d).utf8)
         case .string(let s): appendQuoted(s, into: &out)
         case .array(let items):
             if items.isEmpty {
@@ -51,7 +51,7 @@ public enum JSONWriter {
         }
     }
 
-    private static func newline(_ out: inout [UInt8], _ level: Int, _ indent: Int) {
+    static func newline(_ out: inout [UInt8], _ level: Int, _ indent: Int) {
         guard indent >= 0 else { return }
         out.append(0x0A)
         for _ in 0..<(level * 2) { out.append(0x20) }
@@ -67,7 +67,20 @@ public enum JSONWriter {
 
     public static func appendQuoted(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)
-        for b in s.utf8 {
+        var text = s
+        text.withUTF8 { u in
+            // Most strings need no escape: copy them whole.
+            if !u.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+                out.append(contentsOf: u)
+            } else {
+                appendEscaped(u, into: &out)
+            }
+        }
+        out.append(0x22)
+    }
+
+    private static func appendEscaped(_ u: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        for b in u {
             switch b {
             case 0x22: out.append(contentsOf: [0x5C, 0x22])
             case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
@@ -84,6 +97,5 @@ public enum JSONWriter {
             default: out.append(b)
             }
         }
-        out.append(0x22)
     }
 }

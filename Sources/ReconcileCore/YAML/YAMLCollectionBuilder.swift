@@ -14,7 +14,7 @@ struct MapState {
 extension YAMLParser {
     static let linearDuplicateScanLimit = 16
 
-    func beginMap() -> MapState { MapState(base: keyStack.count) }
+    func beginMap() -> MapState { MapState(base: entryStack.count) }
 
     mutating func addEntry(_ st: inout MapState, key: Value, value: Value, at p: Mark) throws(SyntaxError) {
         guard let k = Self.keyString(key) else { throw Self.keyTooLarge(at: position(of: p)) }
@@ -25,18 +25,17 @@ extension YAMLParser {
             if !inserted { throw SyntaxError("duplicate key \"\(k)\"", at: position(of: p)) }
         } else {
             var j = st.base
-            while j < keyStack.count {
-                if keyStack[j] == k { throw SyntaxError("duplicate key \"\(k)\"", at: position(of: p)) }
+            while j < entryStack.count {
+                if entryStack[j].key == k { throw SyntaxError("duplicate key \"\(k)\"", at: position(of: p)) }
                 j += 1
             }
-            if keyStack.count - st.base >= Self.linearDuplicateScanLimit {
-                var seen = Set(keyStack[st.base...])
+            if entryStack.count - st.base >= Self.linearDuplicateScanLimit {
+                var seen = Set(entryStack[st.base...].map(\.key))
                 seen.insert(k)
                 st.seen = seen
             }
         }
-        keyStack.append(k)
-        valueStack.append(value)
+        entryStack.append((k, value))
     }
 
     /// `<<: map` or `<<: [map, ...]`: keys written in the mapping itself win over merged ones,
@@ -57,11 +56,8 @@ extension YAMLParser {
     }
 
     mutating func finishMap(_ st: MapState) -> OrderedMap {
-        let keys = Array(keyStack[st.base...])
-        let values = Array(valueStack[st.base...])
-        keyStack.removeSubrange(st.base...)
-        valueStack.removeSubrange(st.base...)
-        var map = OrderedMap(uniqueKeys: keys, values: values)
+        var map = OrderedMap(uniqueEntries: Self.exactCopy(entryStack[st.base...]))
+        entryStack.removeSubrange(st.base...)
         for m in st.merged {
             for (k, v) in m where !map.contains(k) { map[k] = v }
         }
@@ -71,9 +67,19 @@ extension YAMLParser {
     func beginSequence() -> Int { itemStack.count }
 
     mutating func finishSequence(_ base: Int) -> [Value] {
-        let items = Array(itemStack[base...])
+        let items = Self.exactCopy(itemStack[base...])
         itemStack.removeSubrange(base...)
         return items
+    }
+
+    /// A fresh array of exactly these elements. `Array(slice)` of a slice spanning the whole
+    /// stack adopts the stack's buffer: the document's root collection then kept the stack's
+    /// spare capacity, and the stack was reallocated for every document.
+    static func exactCopy<T>(_ slice: ArraySlice<T>) -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(slice.count)
+        out.append(contentsOf: slice)
+        return out
     }
 
     /// A collection used as a key becomes its JSON text; a key nested in such a key is escaped

@@ -25,8 +25,7 @@ struct YAMLParser {
     /// `%TAG` handles of the current document.
     var tagHandles: [String: String] = [:]
     /// Scratch stacks for collections being built (see YAMLCollectionBuilder.swift).
-    var keyStack: [String] = []
-    var valueStack: [Value] = []
+    var entryStack: [OrderedMap.Entry] = []
     var itemStack: [Value] = []
     var columnCache: (lineStart: Int, index: Int, column: Int) = (-1, 0, 1)
 

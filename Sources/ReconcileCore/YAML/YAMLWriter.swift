@@ -36,12 +36,19 @@ public enum YAMLWriter {
     }
 
     private static func pad(_ n: Int, _ out: inout [UInt8]) {
-        for _ in 0..<n { out.append(0x20) }
+        // Copied from a constant: indentation is written before every line.
+        let spaces: StaticString = "                                "
+        var left = n
+        while left > 0 {
+            let step = min(left, 32)
+            spaces.withUTF8Buffer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0.prefix(step))) }
+            left -= step
+        }
     }
 
     /// Entries at indentation `indent`; the first one's padding is already written when it follows
     /// a sequence dash ("- name: x").
-    private static func emitMap(_ m: OrderedMap, indent: Int, firstPadded: Bool, into out: inout [UInt8]) {
+    static func emitMap(_ m: OrderedMap, indent: Int, firstPadded: Bool, into out: inout [UInt8]) {
         var first = true
         for (k, v) in m {
             if !(first && !firstPadded) { pad(indent, &out) }
@@ -63,7 +70,7 @@ public enum YAMLWriter {
         }
     }
 
-    private static func emitSequence(_ items: [Value], indent: Int, firstPadded: Bool, into out: inout [UInt8]) {
+    static func emitSequence(_ items: [Value], indent: Int, firstPadded: Bool, into out: inout [UInt8]) {
         var first = true
         for item in items {
             if !(first && !firstPadded) { pad(indent, &out) }
@@ -102,35 +109,34 @@ public enum YAMLWriter {
         return JSONWriter.formatDouble(d)
     }
 
-    private static func emitKey(_ k: String, into out: inout [UInt8]) {
+    static func emitKey(_ k: String, into out: inout [UInt8]) {
         emitString(k, indent: 0, isKey: true, into: &out)
     }
 
     private enum Style { case plain, single, double, literal }
 
     private static func emitString(_ s: String, indent: Int, isKey: Bool, into out: inout [UInt8]) {
-        switch style(for: s, isKey: isKey) {
-        case .plain: out.append(contentsOf: s.utf8)
-        case .single:
-            out.append(0x27)
-            for c in s.utf8 {
-                if c == 0x27 { out.append(0x27) }
-                out.append(c)
+        var storage = s
+        storage.withUTF8 { u in
+            switch style(for: s, utf8: u, isKey: isKey) {
+            case .plain: out.append(contentsOf: u)
+            case .single:
+                out.append(0x27)
+                for c in u {
+                    if c == 0x27 { out.append(0x27) }
+                    out.append(c)
+                }
+                out.append(0x27)
+            case .double: appendDoubleQuoted(s, into: &out)
+            case .literal: appendLiteral(s, indent: indent + 2, into: &out)
             }
-            out.append(0x27)
-        case .double: appendDoubleQuoted(s, into: &out)
-        case .literal: appendLiteral(s, indent: indent + 2, into: &out)
         }
     }
 
     /// The simplest style that reads back as exactly this string.
-    private static func style(for s: String, isKey: Bool) -> Style {
-        var copy = s
-        return copy.withUTF8 { style(for: s, utf8: $0, isKey: isKey) }
-    }
-
     private static func style(for s: String, utf8 u: UnsafeBufferPointer<UInt8>, isKey: Bool) -> Style {
         guard let first = u.first, let last = u.last else { return .single }
+        if isIdentifierLike(u, first: first, last: last) { return .plain }
         var hasBreak = false
         var needsEscapes = false
         for c in u {
@@ -150,6 +156,26 @@ public enum YAMLWriter {
         if hasBreak { return !isKey && literalIsSafe(u) ? .literal : .double }
         if plainIsSafe(s, u, first: first, last: last) { return .plain }
         return .single
+    }
+
+    /// The common case, decided in one pass: a letter, then letters, digits and `._/:@-`, not
+    /// ending in `:` (names, keys, images, label keys). Such text is plain unless it is one of
+    /// the YAML 1.1 words; the full rules below give the same answer, only slower.
+    private static func isIdentifierLike(_ u: UnsafeBufferPointer<UInt8>, first: UInt8, last: UInt8) -> Bool {
+        guard (first | 0x20) >= 0x61 && (first | 0x20) <= 0x7A, last != 0x3A else { return false }
+        // Letters, digits and `._/:@-` as a 128-bit set (bytes 0-63, 64-127): constants, so the
+        // check costs no table lookup through a lazily initialised global.
+        let low: UInt64 = 0x07FF_E000_0000_0000
+        let high: UInt64 = 0x07FF_FFFE_87FF_FFFF
+        for c in u {
+            let bit = UInt64(1) << UInt64(c & 63)
+            switch c {
+            case 0..<64: if low & bit == 0 { return false }
+            case 64..<128: if high & bit == 0 { return false }
+            default: return false
+            }
+        }
+        return u.count > 5 || !isYAML11Word(u)
     }
 
     /// Characters that are not printable in YAML, or that some readers take for line breaks.
@@ -185,19 +211,7 @@ public enum YAMLWriter {
     /// `yes`/`no`/`on`/`off`/`y`/`n` booleans, `=`, `<<`, and number-like text (`1_000`, `12:30`,
     /// `0b101`, `+.5`) that YAML 1.1 readers resolve to something other than a string.
     private static func looksLikeYAML11NonString(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
-        if u.count <= 5 {
-            for word in yaml11Words where word.count == u.count {
-                var same = true
-                for j in 0..<u.count {
-                    let c = u[j]
-                    if (c >= 0x41 && c <= 0x5A ? c + 0x20 : c) != word[j] {
-                        same = false
-                        break
-                    }
-                }
-                if same { return true }
-            }
-        }
+        if u.count <= 5 && isYAML11Word(u) { return true }
         var k = 0
         if u[0] == 0x2B || u[0] == 0x2D { k = 1 }
         guard k < u.count else { return false }
@@ -219,6 +233,22 @@ public enum YAMLWriter {
     /// line ends in white space (kubectl makes the same choice), and the text doesn't start with
     /// a line break (which would need an indentation hint before any content).
     private static let yaml11Words: [[UInt8]] = ["y", "n", "yes", "no", "on", "off", "true", "false", "null", "=", "<<"].map { Array($0.utf8) }
+
+    /// `u` is one of `yaml11Words`, ignoring ASCII case.
+    private static func isYAML11Word(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
+        for word in yaml11Words where word.count == u.count {
+            var same = true
+            for j in 0..<u.count {
+                let c = u[j]
+                if (c >= 0x41 && c <= 0x5A ? c + 0x20 : c) != word[j] {
+                    same = false
+                    break
+                }
+            }
+            if same { return true }
+        }
+        return false
+    }
 
     private static func literalIsSafe(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
         if u.first == 0x0A { return false }

@@ -39,7 +39,10 @@ struct ConvergeCommand: Command {
         let converger = Converger(env: env, options: .init(assumeReady: args.has("assume-ready"), maxRounds: maxRounds, recordTrace: explain))
         do throws(ConvergeError) {
             let result = try converger.converge(ClusterModel(snapshot: snapshot, now: env.now))
-            var out = CommandOutput(stdout: CommonOptions.render(result.list, format))
+            // The converged cluster is ~20 times the input: stream it rather than build one string.
+            let objects = ObjectList.sortedByReference(Array(result.model.snapshot.objects.values))
+            var out = CommandOutput()
+            out.streamed = StreamedDocument.output(format: format, header: ObjectList.header, listKey: ObjectList.listKey, count: objects.count) { objects[$0].value }
             if explain {
                 for entry in result.trace { out.error(entry.text) }
                 out.error("converged after \(ConvergeError.rounds(result.rounds)) at \(result.model.now.rfc3339)")

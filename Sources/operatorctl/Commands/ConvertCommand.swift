@@ -21,7 +21,10 @@ struct ConvertCommand: Command {
         }
         do throws(LoadErrors) {
             let loaded = try InputFiles.loadObjects(args, context: context, fillServerMetadata: false)
-            return CommandOutput(stdout: CommonOptions.render(ObjectList.value(loaded.map(\.object)), format))
+            let objects = ObjectList.sortedByReference(loaded.map(\.object))
+            var out = CommandOutput()
+            out.streamed = StreamedDocument.output(format: format, header: ObjectList.header, listKey: ObjectList.listKey, count: objects.count) { objects[$0].value }
+            return out
         } catch {
             return .inputErrors(error)
         }

@@ -25,8 +25,13 @@ struct SimulateCommand: Command {
         if let changed = args.value("changed") {
             return watchSimulation(changed, snapshot: snapshot, env: env, format: format)
         }
-        let plan = Simulator.simulate(snapshot, env: env)
-        return CommandOutput(stdout: CommonOptions.render(plan.value(explain: args.has("explain")), format))
+        let jobs = Simulator.jobs(snapshot, env: env)
+        let explain = args.has("explain")
+        var out = CommandOutput()
+        out.streamed = StreamedDocument.output(format: format, header: Plan.header, listKey: Plan.listKey, count: jobs.count) { i in
+            jobs[i].run(snapshot, env: env).value(explain: explain)
+        }
+        return out
     }
 
     /// `--changed KIND/NAMESPACE/NAME` (or `KIND/NAME` in the default namespace).

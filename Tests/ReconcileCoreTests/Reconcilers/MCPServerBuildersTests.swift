@@ -51,5 +51,8 @@ import Testing
 
     @Test func runConfigEscapesLikeGo() {
         #expect(RunConfigBuilder.json(["a": "<b>&\u{2028}"]) == "{\n  \"a\": \"\\u003cb\\u003e\\u0026\\u2028\"\n}")
+        // U+2029 is escaped; other characters starting with the same byte (an em dash) are not.
+        #expect(RunConfigBuilder.goHTMLEscaped("x\u{2029}é—y") == "x\\u2029é—y")
+        #expect(RunConfigBuilder.goHTMLEscaped("plain") == "plain")
     }
 }

@@ -1,0 +1,74 @@
+import Dispatch
+import Foundation
+import ReconcileCore
+import Synchronization
+
+/// Prints a Plan or List document item by item: items are produced in parallel, a window at a
+/// time, and written in order, so memory holds one window of output instead of the whole
+/// document and both cores work on a large plan. The bytes are those of writing the whole tree.
+enum StreamedDocument {
+    /// Hand the buffer to standard output once it holds this much.
+    static let flushBytes = 1 << 18
+    /// Items per parallel task: enough to outweigh scheduling, few enough to balance the cores
+    /// and to keep a window's output (a fresh server's reconcile prints ~11 KB) small.
+    static let chunkSize = 16
+
+    /// `item(i)` must be safe to call from several threads at once: it only reads value types.
+    static func output(
+        format: CommonOptions.Format, header: OrderedMap, listKey: String, count: Int,
+        item: @escaping @Sendable (Int) -> Value
+    ) -> StreamedOutput {
+        { write in
+            var writer = ListDocumentWriter(format: format.documentFormat, header: header, listKey: listKey)
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(flushBytes + flushBytes / 2)
+            writer.start(into: &buffer)
+            let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+            let window = chunkSize * workers * 2
+            var base = 0
+            while base < count {
+                let end = min(count, base + window)
+                for chunk in encodeInParallel(base..<end, writer: writer, item: item) {
+                    for encoded in chunk {
+                        writer.append(encoded: encoded, into: &buffer)
+                        if buffer.count >= flushBytes {
+                            write(buffer)
+                            buffer.removeAll(keepingCapacity: true)
+                        }
+                    }
+                }
+                base = end
+            }
+            writer.finish(into: &buffer)
+            write(buffer)
+        }
+    }
+
+    /// Encodes `range` in chunks on all cores; the result keeps the range's order.
+    private static func encodeInParallel(_ range: Range<Int>, writer: ListDocumentWriter, item: @Sendable (Int) -> Value) -> [[[UInt8]]] {
+        let chunks = (range.count + chunkSize - 1) / chunkSize
+        let results = Mutex([[[UInt8]]](repeating: [], count: chunks))
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lo = range.lowerBound + c * chunkSize
+            let hi = min(range.upperBound, lo + chunkSize)
+            var encoded: [[UInt8]] = []
+            encoded.reserveCapacity(hi - lo)
+            for i in lo..<hi {
+                var bytes: [UInt8] = []
+                writer.encode(item(i), into: &bytes)
+                encoded.append(bytes)
+            }
+            results.withLock { $0[c] = encoded }
+        }
+        return results.withLock { $0 }
+    }
+}
+
+extension CommonOptions.Format {
+    var documentFormat: ListDocumentWriter.Format {
+        switch self {
+        case .yaml: return .yaml
+        case .json: return .json
+        }
+    }
+}
