@@ -70,12 +70,9 @@ public enum FieldPaths {
 
     private static func collect(_ value: Value, _ path: inout [String], _ out: inout [[String]]) {
         if case .object(let map) = value, !map.isEmpty {
-            // By index: OrderedMap's iterator is type-erased, and this runs for every leaf applied.
-            let keys = map.keys
-            let values = map.values
-            for i in keys.indices {
-                path.append(keys[i])
-                collect(values[i], &path, &out)
+            for (k, v) in map {
+                path.append(k)
+                collect(v, &path, &out)
                 path.removeLast()
             }
         } else if !path.isEmpty {
@@ -126,9 +123,7 @@ public enum FieldPaths {
             tree = patch
             return
         }
-        for i in patchMap.keys.indices {
-            let k = patchMap.keys[i]
-            let v = patchMap.values[i]
+        for (k, v) in patchMap {
             if var existing = map[k], case .object = existing, case .object = v {
                 merge(v, into: &existing)
                 map[k] = existing

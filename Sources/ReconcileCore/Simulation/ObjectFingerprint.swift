@@ -57,18 +57,13 @@ public enum ObjectFingerprint {
         case .object(let map):
             h.add(byte: 7)
             // Order-insensitive: combine each entry's own hash with a commutative sum.
-            // By index over the parallel arrays: OrderedMap's iterator is type-erased (a heap box
-            // and an indirect call per entry).
             var sum: UInt64 = 0
-            let keys = map.keys
-            let values = map.values
-            for i in keys.indices {
-                let k = keys[i]
+            for (k, child) in map {
                 if isVolatileAnywhere(k) { continue }
                 if isMetadata && isVolatileMetadata(k) { continue }
                 var entry = Hasher64()
                 entry.add(k)
-                walk(values[i], isRoot: false, isMetadata: isRoot && k == "metadata", into: &entry)
+                walk(child, isRoot: false, isMetadata: isRoot && k == "metadata", into: &entry)
                 sum &+= entry.value
             }
             h.add(sum)
