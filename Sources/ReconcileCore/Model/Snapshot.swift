@@ -241,8 +241,21 @@ public struct FieldIndex: Sendable {
         o.spec[path: "sessionStorage.passwordRef.name"]?.stringValue.map { [$0] } ?? []
     }
 
+    /// An MCPServer's `spec.<field>.name` reference to a shared config kind: a write to such a
+    /// config finds its servers without reading every server in the namespace.
+    static func serverRef(_ field: String) -> FieldIndex {
+        FieldIndex(name: "MCPServer.spec.\(field)", kinds: [Kinds.mcpServer]) { o in
+            o.spec[field]?["name"]?.stringValue.map { [$0] } ?? []
+        }
+    }
+    public static let serverOIDCConfigRef = serverRef("oidcConfigRef")
+    public static let serverAuthzConfigRef = serverRef("authzConfigRef")
+    public static let serverTelemetryConfigRef = serverRef("telemetryConfigRef")
+    public static let serverWebhookConfigRef = serverRef("webhookConfigRef")
+
     public static let all: [FieldIndex] = [
         groupRef, toolConfigRef, externalAuthConfigRef, compositeToolRef, vmcpOIDCConfigRef, vmcpAuthzConfigMapRef, vmcpSessionPasswordRef,
+        serverOIDCConfigRef, serverAuthzConfigRef, serverTelemetryConfigRef, serverWebhookConfigRef,
     ]
 }
 

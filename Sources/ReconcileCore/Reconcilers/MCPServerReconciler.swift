@@ -324,30 +324,23 @@ public struct MCPServerReconciler: Reconciler {
     /// and every referenced configuration kind.
     public func primaries(affectedBy changed: KubeObject, in snapshot: Snapshot) -> [ObjectKey] {
         let ns = changed.namespace
-        func servers(where match: (KubeObject) -> Bool) -> [ObjectKey] {
-            snapshot.list(Kinds.mcpServer, namespace: ns).filter(match).map(\.key)
+        func servers(_ index: FieldIndex) -> [ObjectKey] {
+            snapshot.lookup(index, kind: Kinds.mcpServer, namespace: ns, value: changed.name)
         }
         switch changed.groupKind {
-        case Kinds.mcpGroup:
-            return snapshot.lookup(FieldIndex.groupRef, namespace: ns, value: changed.name).filter { $0.groupKind == Kinds.mcpServer }.map(\.key)
+        case Kinds.mcpGroup: return servers(.groupRef)
         case Kinds.statefulSet, Kinds.pod:
             let labels = changed.labels
             guard labels["toolhive"] == "true" else { return [] }
             if changed.groupKind == Kinds.pod && labels["app"] != "mcpserver" { return [] }
             let n = labels["toolhive-name"] ?? changed.name
             return snapshot.get(Kinds.mcpServer, namespace: ns, name: n) != nil ? [ObjectKey(Kinds.mcpServer, namespace: ns, name: n)] : []
-        case Kinds.mcpToolConfig:
-            return snapshot.lookup(FieldIndex.toolConfigRef, namespace: ns, value: changed.name).filter { $0.groupKind == Kinds.mcpServer }.map(\.key)
-        case Kinds.mcpExternalAuthConfig:
-            return snapshot.lookup(FieldIndex.externalAuthConfigRef, namespace: ns, value: changed.name).filter { $0.groupKind == Kinds.mcpServer }.map(\.key)
-        case Kinds.mcpOIDCConfig:
-            return servers { $0.spec[path: "oidcConfigRef.name"]?.stringValue == changed.name }
-        case Kinds.mcpAuthzConfig:
-            return servers { $0.spec[path: "authzConfigRef.name"]?.stringValue == changed.name }
-        case Kinds.mcpTelemetryConfig:
-            return servers { $0.spec[path: "telemetryConfigRef.name"]?.stringValue == changed.name }
-        case Kinds.mcpWebhookConfig:
-            return servers { $0.spec[path: "webhookConfigRef.name"]?.stringValue == changed.name }
+        case Kinds.mcpToolConfig: return servers(.toolConfigRef)
+        case Kinds.mcpExternalAuthConfig: return servers(.externalAuthConfigRef)
+        case Kinds.mcpOIDCConfig: return servers(.serverOIDCConfigRef)
+        case Kinds.mcpAuthzConfig: return servers(.serverAuthzConfigRef)
+        case Kinds.mcpTelemetryConfig: return servers(.serverTelemetryConfigRef)
+        case Kinds.mcpWebhookConfig: return servers(.serverWebhookConfigRef)
         default:
             return []
         }

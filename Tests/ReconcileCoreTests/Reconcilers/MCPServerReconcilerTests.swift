@@ -578,13 +578,17 @@ import Testing
         tc.spec = [:]
         let a = T.server("a", spec: ["image": "i", "groupRef": ["name": "g"], "toolConfigRef": ["name": "tools"]])
         let b = T.server("b", spec: ["image": "i", "groupRef": "g", "telemetryConfigRef": ["name": "tel"]])
-        let c = T.server("c", spec: ["image": "i", "groupRef": ["name": "h"]])
+        let c = T.server("c", spec: ["image": "i", "groupRef": ["name": "h"], "oidcConfigRef": ["name": "o"], "authzConfigRef": ["name": "z"], "webhookConfigRef": ["name": "w"]])
         let elsewhere = T.server("d", ns: "other", spec: ["image": "i", "groupRef": ["name": "g"]])
         let snapshot = Snapshot([a, b, c, elsewhere, T.group("g"), tc])
         let key = { (n: String) in ObjectKey(Kinds.mcpServer, namespace: T.ns, name: n) }
         #expect(r.primaries(affectedBy: T.group("g"), in: snapshot) == [key("a"), key("b")])
         #expect(r.primaries(affectedBy: tc, in: snapshot) == [key("a")])
         #expect(r.primaries(affectedBy: T.object("toolhive.stacklok.dev/v1beta1", "MCPTelemetryConfig", "tel"), in: snapshot) == [key("b")])
+        for (kind, name) in [("MCPOIDCConfig", "o"), ("MCPAuthzConfig", "z"), ("MCPWebhookConfig", "w")] {
+            #expect(r.primaries(affectedBy: T.object("toolhive.stacklok.dev/v1beta1", kind, name), in: snapshot) == [key("c")], "\(kind)")
+            #expect(r.primaries(affectedBy: T.object("toolhive.stacklok.dev/v1beta1", kind, "other"), in: snapshot) == [], "\(kind)")
+        }
         #expect(r.primaries(affectedBy: T.statefulSet("c"), in: snapshot) == [key("c")])
         #expect(r.primaries(affectedBy: T.pod("p", server: "a"), in: snapshot) == [key("a")])
         #expect(r.primaries(affectedBy: T.object("v1", "ConfigMap", "a-runconfig"), in: snapshot) == [])
