@@ -220,16 +220,7 @@ public struct ClusterModel: Sendable {
     // MARK: output
 
     /// The contract's List: every object, sorted by apiVersion, kind, namespace, name.
-    public var list: Value {
-        // Sort keys are read once per object, not once per comparison.
-        let keyed = snapshot.objects.values.map { (sortKey: [$0.apiVersion, $0.kind, $0.namespace, $0.name], object: $0) }
-        let items = keyed.sorted { $0.sortKey.lexicographicallyPrecedes($1.sortKey) }
-        var root = OrderedMap()
-        root["apiVersion"] = "v1"
-        root["kind"] = "List"
-        root["items"] = .array(items.map(\.object.value))
-        return .object(root)
-    }
+    public var list: Value { ObjectList.value(Array(snapshot.objects.values)) }
 
     // MARK: internals
 
