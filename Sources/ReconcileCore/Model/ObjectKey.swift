@@ -28,6 +28,13 @@ public struct ObjectKey: Sendable, Hashable, Comparable, CustomStringConvertible
     public static func < (a: ObjectKey, b: ObjectKey) -> Bool {
         (a.groupKind.group, a.groupKind.kind, a.namespace, a.name) < (b.groupKind.group, b.groupKind.kind, b.namespace, b.name)
     }
+    /// Hashes the name and namespace only: keys are hashed on every lookup, and the group and
+    /// kind strings (`toolhive.stacklok.dev`, `MCPServer`) add cost but rarely tell keys apart
+    /// (equal keys still compare all four fields).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(namespace)
+    }
     /// `Kind/namespace/name`, the form `simulate --changed` takes.
     public var description: String { namespace.isEmpty ? "\(kind)/\(name)" : "\(kind)/\(namespace)/\(name)" }
 }
