@@ -40,9 +40,8 @@ struct ConvergeCommand: Command {
         do throws(ConvergeError) {
             let result = try converger.converge(ClusterModel(snapshot: snapshot, now: env.now))
             // The converged cluster is ~20 times the input: stream it rather than build one string.
-            let objects = ObjectList.sortedByReference(Array(result.model.snapshot.objects.values))
             var out = CommandOutput()
-            out.streamed = StreamedDocument.output(format: format, header: ObjectList.header, listKey: ObjectList.listKey, count: objects.count) { objects[$0].value }
+            out.streamed = StreamedDocument.list(Array(result.model.snapshot.objects.values), format: format)
             if explain {
                 for entry in result.trace { out.error(entry.text) }
                 out.error("converged after \(ConvergeError.rounds(result.rounds)) at \(result.model.now.rfc3339)")

@@ -21,9 +21,8 @@ struct ConvertCommand: Command {
         }
         do throws(LoadErrors) {
             let loaded = try InputFiles.loadObjects(args, context: context, fillServerMetadata: false)
-            let objects = ObjectList.sortedByReference(loaded.map(\.object))
             var out = CommandOutput()
-            out.streamed = StreamedDocument.output(format: format, header: ObjectList.header, listKey: ObjectList.listKey, count: objects.count) { objects[$0].value }
+            out.streamed = StreamedDocument.list(loaded.map(\.object), format: format)
             return out
         } catch {
             return .inputErrors(error)

@@ -44,6 +44,12 @@ enum StreamedDocument {
         }
     }
 
+    /// The contract's List of `objects` (sorted by apiVersion, kind, namespace, name).
+    static func list(_ objects: [KubeObject], format: CommonOptions.Format) -> StreamedOutput {
+        let sorted = ObjectList.sortedByReference(objects)
+        return output(format: format, header: ObjectList.header, listKey: ObjectList.listKey, count: sorted.count) { sorted[$0].value }
+    }
+
     /// Encodes `range` in chunks on all cores; the result keeps the range's order.
     private static func encodeInParallel(_ range: Range<Int>, writer: ListDocumentWriter, item: @Sendable (Int) -> Value) -> [[[UInt8]]] {
         let chunks = (range.count + chunkSize - 1) / chunkSize
