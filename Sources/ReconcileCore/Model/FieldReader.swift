@@ -31,12 +31,13 @@ public struct FieldReader: Sendable {
     func error(_ message: String) -> FieldError { FieldError(path: path, message: message) }
     func typeError(_ expected: String) -> FieldError { error("expected \(expected), got \(value.typeName)") }
 
+    // The leaf readers build the child's path only for an error: they run for every field of
+    // every decoded object.
     public func optionalString(_ key: String) throws(FieldError) -> String? {
-        let c = child(key)
-        switch c.value {
+        switch value[key] ?? .null {
         case .null: return nil
         case .string(let s): return s
-        default: throw c.typeError("a string")
+        default: throw child(key).typeError("a string")
         }
     }
     public func string(_ key: String) throws(FieldError) -> String {
@@ -44,20 +45,18 @@ public struct FieldReader: Sendable {
         return s
     }
     public func optionalBool(_ key: String) throws(FieldError) -> Bool? {
-        let c = child(key)
-        switch c.value {
+        switch value[key] ?? .null {
         case .null: return nil
         case .bool(let b): return b
-        default: throw c.typeError("a boolean")
+        default: throw child(key).typeError("a boolean")
         }
     }
     public func optionalInt(_ key: String) throws(FieldError) -> Int64? {
-        let c = child(key)
-        switch c.value {
+        switch value[key] ?? .null {
         case .null: return nil
         case .int(let i): return i
         case .double(let d) where d.rounded() == d && abs(d) < 9.2e18: return Int64(d)
-        default: throw c.typeError("an integer")
+        default: throw child(key).typeError("an integer")
         }
     }
     public func optionalInt(_ key: String, in range: ClosedRange<Int64>) throws(FieldError) -> Int64? {
@@ -82,13 +81,18 @@ public struct FieldReader: Sendable {
         }
     }
     public func stringList(_ key: String) throws(FieldError) -> [String] {
-        guard let items = try optionalList(key) else { return [] }
-        var out: [String] = []
-        for item in items {
-            guard let s = item.value.stringValue else { throw item.typeError("a string") }
-            out.append(s)
+        switch value[key] ?? .null {
+        case .null: return []
+        case .array(let items):
+            var out: [String] = []
+            out.reserveCapacity(items.count)
+            for (i, item) in items.enumerated() {
+                guard let s = item.stringValue else { throw child(key).element(i, of: items).typeError("a string") }
+                out.append(s)
+            }
+            return out
+        default: throw child(key).typeError("a list")
         }
-        return out
     }
     public func stringMap(_ key: String) throws(FieldError) -> [String: String] {
         guard let m = try optionalMap(key), let obj = m.value.objectValue else { return [:] }
