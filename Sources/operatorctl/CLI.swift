@@ -21,11 +21,14 @@ typealias StreamedOutput = @Sendable (_ write: ([UInt8]) -> Void) -> Void
 struct CommandContext: Sendable {
     var environment: [String: String]
     var readStdin: @Sendable () -> [UInt8]
+    /// Standard input's descriptor, when it is the process's: then inputs read it in blocks
+    /// instead of through `readStdin` (which tests set).
+    var stdinDescriptor: Int32? = nil
 
     static var process: CommandContext {
-        CommandContext(environment: ProcessInfo.processInfo.environment) {
+        CommandContext(environment: ProcessInfo.processInfo.environment, readStdin: {
             Array(FileHandle.standardInput.readDataToEndOfFile())
-        }
+        }, stdinDescriptor: 0)
     }
 }
 

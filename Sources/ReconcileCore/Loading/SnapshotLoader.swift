@@ -28,9 +28,17 @@ public struct InputSource: Sendable {
     public init(path: String, text: String) { self.init(path: path, bytes: Array(text.utf8)) }
 
     /// JSON by extension, or (for `-` and other names) by a first non-blank `{` or `[`.
-    var looksLikeJSON: Bool {
+    var looksLikeJSON: Bool { Self.format(ofPath: path) ?? Self.format(ofContent: bytes[...]) ?? false }
+
+    /// True for `.json`, false for `.yaml` and `.yml`, nil when the name does not say.
+    static func format(ofPath path: String) -> Bool? {
         if path.hasSuffix(".json") { return true }
         if path.hasSuffix(".yaml") || path.hasSuffix(".yml") { return false }
+        return nil
+    }
+
+    /// Whether the first non-blank byte opens JSON (`{` or `[`); nil when all bytes are blank.
+    static func format(ofContent bytes: ArraySlice<UInt8>) -> Bool? {
         for b in bytes {
             switch b {
             case 0x20, 0x09, 0x0A, 0x0D: continue
@@ -38,7 +46,7 @@ public struct InputSource: Sendable {
             default: return false
             }
         }
-        return false
+        return nil
     }
 }
 
@@ -68,62 +76,35 @@ public struct SnapshotLoader: Sendable {
     }
 
     /// Every object of every input, in input order. Throws all problems at once.
-    public func loadObjects(_ inputs: [InputSource], recordPositions: Bool = false) throws(LoadErrors) -> [Loaded] {
+    /// splitDocuments: parse YAML document by document (`LoadSession`); false parses each file
+    /// whole, the reference the tests compare with.
+    public func loadObjects(_ inputs: [InputSource], recordPositions: Bool = false, splitDocuments: Bool = true) throws(LoadErrors) -> [Loaded] {
+        var session = LoadSession(loader: self, recordPositions: recordPositions, splitDocuments: splitDocuments)
         var out: [Loaded] = []
-        var errors: [LoadError] = []
-        var seen: [ObjectKey: FileLocation] = [:]
         for input in inputs {
-            var docs: [ParsedDocument]
-            do throws(SyntaxError) {
-                docs = try parse(input, recordPositions: recordPositions)
-            } catch {
-                errors.append(LoadError(error.message, at: FileLocation(path: input.path, position: error.position)))
-                continue
-            }
-            var fileErrors: [LoadError] = []
-            var items: [Loaded] = []
-            for doc in docs { items += expand(doc, path: input.path, errors: &fileErrors) }
-            if !fileErrors.isEmpty && !recordPositions {
-                // Only now pay for field positions, so the messages point at the offending item.
-                if let positioned = try? parse(input, recordPositions: true) {
-                    docs = positioned
-                    fileErrors = []
-                    items = []
-                    for doc in docs { items += expand(doc, path: input.path, errors: &fileErrors) }
-                }
-            }
-            errors += fileErrors
-            for item in items {
-                if let first = seen[item.object.key] {
-                    errors.append(LoadError("duplicate object \(item.object.key) (first defined at \(first))", at: item.location))
-                    continue
-                }
-                seen[item.object.key] = item.location
-                out.append(item)
-            }
+            session.begin(path: input.path)
+            session.feed(input.bytes[...]) { out.append($0) }
+            session.end { out.append($0) }
         }
-        if !errors.isEmpty { throw LoadErrors(errors) }
+        try session.finish()
         return out
-    }
-
-    private func parse(_ input: InputSource, recordPositions: Bool) throws(SyntaxError) -> [ParsedDocument] {
-        input.looksLikeJSON
-            ? try JSONReader.parseStream(bytes: input.bytes, recordPositions: recordPositions)
-            : try YAMLReader.parseStream(bytes: input.bytes, recordPositions: recordPositions)
     }
 
     /// The snapshot of every object in the inputs, with each object's origin recorded.
     public func load(_ inputs: [InputSource]) throws(LoadErrors) -> Snapshot {
         var snapshot = Snapshot()
-        for item in try loadObjects(inputs) {
-            snapshot.upsert(item.object)
-            snapshot.origins[item.object.key] = item.location
-        }
+        for item in try loadObjects(inputs) { Self.insert(item, into: &snapshot) }
         return snapshot
     }
 
+    /// THE place loaded objects enter a snapshot (with where each came from).
+    public static func insert(_ item: Loaded, into snapshot: inout Snapshot) {
+        snapshot.upsert(item.object)
+        snapshot.origins[item.object.key] = item.location
+    }
+
     /// A document is either one object, a `List` of objects, or empty.
-    private func expand(_ doc: ParsedDocument, path: String, errors: inout [LoadError]) -> [Loaded] {
+    func expand(_ doc: ParsedDocument, path: String, errors: inout [LoadError]) -> [Loaded] {
         let location = FileLocation(path: path, position: doc.position)
         switch doc.value {
         case .null:

@@ -33,11 +33,14 @@ struct YAMLParser {
     static let maxDepth = 256
     static let maxAliasNodes = 1_000_000
 
-    init(_ bytes: [UInt8], recordPositions: Bool) {
+    /// firstLine: line number of the first byte (a piece cut out of a stream by
+    /// `DocumentSplitter`); streamStart: the bytes begin the stream, so a byte order mark may lead.
+    init(_ bytes: [UInt8], recordPositions: Bool, firstLine: Int = 1, streamStart: Bool = true) {
         b = bytes
         self.recordPositions = recordPositions
+        line = firstLine
         // A byte order mark at the start is allowed and means nothing.
-        if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF {
+        if streamStart, b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF {
             i = 3
             lineStart = 3
         }

@@ -1,24 +1,36 @@
 import Foundation
 import ReconcileCore
 
-/// Reads the paths a command was given into `InputSource`s: files, directories (every `*.yaml`,
-/// `*.yml` and `*.json`, sorted by name; recursively with `-R`) and `-` for standard input.
+/// Reads the paths a command was given: files, directories (every `*.yaml`, `*.yml` and `*.json`,
+/// sorted by name; recursively with `-R`) and `-` for standard input. Each file is read in blocks
+/// and loaded document by document as the blocks arrive (`LoadSession`), so neither a whole file
+/// nor all of its trees are held at once.
 enum InputFiles {
     static func paths(_ args: ParsedArguments) -> [String] { args.all("filename") + args.positionals }
 
-    static func read(_ paths: [String], recursive: Bool, context: CommandContext) throws(LoadErrors) -> [InputSource] {
-        var sources: [InputSource] = []
-        var errors: [LoadError] = []
-        let fm = FileManager.default
-        func fail(_ path: String, _ message: String) {
-            errors.append(LoadError(message, at: FileLocation(path: path, position: SourcePosition(line: 1, column: 1))))
+    /// Loads every object of the inputs into `sink`, in input order. Read errors (a missing file,
+    /// an unreadable directory) are reported alone, as nothing can be trusted without all inputs;
+    /// otherwise every input problem is reported together.
+    static func load(_ args: ParsedArguments, context: CommandContext, fillServerMetadata: Bool = true, recordPositions: Bool = false, now: Timestamp = .simulationEpoch, into sink: LoadSession.Sink) throws(LoadErrors) {
+        let paths = paths(args)
+        if paths.isEmpty {
+            throw LoadErrors([LoadError("no input: give one or more paths (-f PATH, a directory, or - for stdin)", at: FileLocation(path: "operatorctl", position: SourcePosition(line: 1, column: 1)))])
         }
+        let loader = SnapshotLoader(defaultNamespace: args.value("namespace") ?? "default", fillServerMetadata: fillServerMetadata, creationTimestamp: now)
+        var session = LoadSession(loader: loader, recordPositions: recordPositions)
+        var readErrors: [LoadError] = []
+        func fail(_ path: String, _ message: String) {
+            readErrors.append(LoadError(message, at: FileLocation(path: path, position: SourcePosition(line: 1, column: 1))))
+        }
+        let fm = FileManager.default
         func readFile(_ path: String) {
-            guard let data = fm.contents(atPath: path) else {
-                fail(path, fm.fileExists(atPath: path) ? "cannot read file" : "no such file or directory")
-                return
+            session.begin(path: path)
+            do throws(BlockReader.Failure) {
+                try BlockReader.read(path: path) { session.feed($0, into: sink) }
+            } catch {
+                fail(path, error.message)
             }
-            sources.append(InputSource(path: path, bytes: Array(data)))
+            session.end(into: sink)
         }
         func readDirectory(_ dir: String) {
             guard let names = try? fm.contentsOfDirectory(atPath: dir) else {
@@ -36,9 +48,20 @@ enum InputFiles {
                 }
             }
         }
+        let recursive = args.has("recursive")
         for path in paths {
             if path == "-" {
-                sources.append(InputSource(path: "-", bytes: context.readStdin()))
+                session.begin(path: "-")
+                if let fd = context.stdinDescriptor {
+                    do throws(BlockReader.Failure) {
+                        try BlockReader.read(descriptor: fd) { session.feed($0, into: sink) }
+                    } catch {
+                        fail("-", error.message)
+                    }
+                } else {
+                    session.feed(context.readStdin()[...], into: sink)
+                }
+                session.end(into: sink)
                 continue
             }
             var isDir: ObjCBool = false
@@ -48,19 +71,14 @@ enum InputFiles {
                 readFile(path)
             }
         }
-        if !errors.isEmpty { throw LoadErrors(errors) }
-        return sources
+        if !readErrors.isEmpty { throw LoadErrors(readErrors) }
+        try session.finish()
     }
 
     /// Reads and loads the objects, with the command's namespace and shuffle settings.
     static func loadObjects(_ args: ParsedArguments, context: CommandContext, fillServerMetadata: Bool = true, recordPositions: Bool = false, now: Timestamp = .simulationEpoch) throws(LoadErrors) -> [SnapshotLoader.Loaded] {
-        let paths = paths(args)
-        if paths.isEmpty {
-            throw LoadErrors([LoadError("no input: give one or more paths (-f PATH, a directory, or - for stdin)", at: FileLocation(path: "operatorctl", position: SourcePosition(line: 1, column: 1)))])
-        }
-        let sources = try read(paths, recursive: args.has("recursive"), context: context)
-        let loader = SnapshotLoader(defaultNamespace: args.value("namespace") ?? "default", fillServerMetadata: fillServerMetadata, creationTimestamp: now)
-        var loaded = try loader.loadObjects(sources, recordPositions: recordPositions)
+        var loaded: [SnapshotLoader.Loaded] = []
+        try load(args, context: context, fillServerMetadata: fillServerMetadata, recordPositions: recordPositions, now: now) { loaded.append($0) }
         if let raw = args.value("shuffle-seed"), let seed = UInt64(raw) {
             var rng = SplitMix64(seed: seed)
             loaded.shuffle(using: &rng)
@@ -68,13 +86,16 @@ enum InputFiles {
         return loaded
     }
 
-    /// Reads and loads into a snapshot (recording where each object came from).
+    /// Reads and loads into a snapshot (recording where each object came from). Each object goes
+    /// into the snapshot as soon as it is read, so its parsed tree dies right after.
     static func loadSnapshot(_ args: ParsedArguments, context: CommandContext, now: Timestamp = .simulationEpoch) throws(LoadErrors) -> Snapshot {
         var snapshot = Snapshot()
-        for item in try loadObjects(args, context: context, now: now) {
-            snapshot.upsert(item.object)
-            snapshot.origins[item.object.key] = item.location
+        if args.value("shuffle-seed") != nil {
+            // The determinism check permutes the whole input order, so it needs every object first.
+            for item in try loadObjects(args, context: context, now: now) { SnapshotLoader.insert(item, into: &snapshot) }
+            return snapshot
         }
+        try load(args, context: context, now: now) { SnapshotLoader.insert($0, into: &snapshot) }
         return snapshot
     }
 }
