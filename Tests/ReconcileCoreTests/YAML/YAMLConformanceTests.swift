@@ -144,4 +144,29 @@ import Testing
         let failedCases = outcome.failed.map(\.0)
         #expect(failedCases.isEmpty, "run scripts/yaml-conformance for details")
     }
+
+    /// Every case, valid or not, read document by document (`YAMLDocumentStream`) in chunks of
+    /// 1, 7 and all bytes: the same documents, positions and field positions, or the same error,
+    /// as the whole stream. Shows that cutting at document markers never changes a result.
+    @Test func splitReadingMatchesWholeStream() throws {
+        guard let data = Self.suiteDirectory() else { return }  // ../shared absent: nothing to check
+        var compared = 0
+        var differing: [String] = []
+        for (id, dir) in Self.cases(in: data) {
+            guard let input = FileManager.default.contents(atPath: dir.appendingPathComponent("in.yaml").path) else { continue }
+            let bytes = [UInt8](input)
+            let whole = Result { () throws(SyntaxError) in try YAMLReader.parseStream(bytes: bytes, recordPositions: true) }
+            for size in [1, 7, max(1, bytes.count)] {
+                let split = Result { () throws(SyntaxError) in try YAMLDocumentStream.parseStream(bytes: bytes, chunkSize: size, recordPositions: true) }
+                if !DocumentSplitterTests.same(whole, split) { differing.append("\(id) (chunk size \(size))") }
+            }
+            compared += 1
+        }
+        if ProcessInfo.processInfo.environment["YAML_CONFORMANCE_REPORT"] == "1" {
+            for id in differing { print("SPLIT DIFFERS \(id)") }
+            print("split reading: \(compared - Set(differing.map { $0.prefix { $0 != " " } }).count) of \(compared) cases agree with the whole stream")
+        }
+        #expect(compared > 300)
+        #expect(differing.isEmpty, "split reading differs: \(differing.prefix(10))")
+    }
 }
