@@ -15,9 +15,11 @@ public struct LoadSession: Sendable {
     /// Parse YAML files whole instead of document by document (the reference the tests compare
     /// the split reading with).
     public let splitDocuments: Bool
-    private var seen: [ObjectKey: FileLocation] = [:]
+    /// Where each object was first defined, and in which file of the session (by number).
+    private var seen: [ObjectKey: (location: FileLocation, file: Int)] = [:]
     private var errors: [LoadError] = []
     private var file: FileLoad?
+    private var fileCount = 0
 
     public typealias Sink = (SnapshotLoader.Loaded) -> Void
 
@@ -38,11 +40,12 @@ public struct LoadSession: Sendable {
             case whole([UInt8], json: Bool)
         }
         var path: String
+        var number: Int
         var reading: Reading
         var objectErrors: [LoadError] = []
         var duplicates: [LoadError] = []
-        /// Keys this file added to `seen`, taken back if the file turns out not to parse.
-        var keys: [ObjectKey] = []
+        /// Whether this file added to `seen` (taken back if the file turns out not to parse).
+        var added = false
     }
 
     public mutating func begin(path: String) {
@@ -52,7 +55,8 @@ public struct LoadSession: Sendable {
         case .some(false): reading = yamlReading
         case .none: reading = .undecided([])
         }
-        file = FileLoad(path: path, reading: reading)
+        fileCount += 1
+        file = FileLoad(path: path, number: fileCount, reading: reading)
     }
 
     public mutating func feed(_ chunk: ArraySlice<UInt8>, into sink: Sink) {
@@ -129,7 +133,7 @@ public struct LoadSession: Sendable {
             errors += f.duplicates
             return
         }
-        for key in f.keys { seen[key] = nil }
+        if f.added { seen = seen.filter { $0.value.file != f.number } }
         errors.append(LoadError(failure.message, at: FileLocation(path: f.path, position: failure.position)))
     }
 
@@ -148,11 +152,11 @@ public struct LoadSession: Sendable {
         for item in items {
             let key = item.object.key
             if let first = seen[key] {
-                f.duplicates.append(LoadError("duplicate object \(key) (first defined at \(first))", at: item.location))
+                f.duplicates.append(LoadError("duplicate object \(key) (first defined at \(first.location))", at: item.location))
                 continue
             }
-            seen[key] = item.location
-            f.keys.append(key)
+            seen[key] = (item.location, f.number)
+            f.added = true
             sink(item)
         }
     }
