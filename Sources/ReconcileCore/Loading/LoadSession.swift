@@ -32,7 +32,7 @@ public struct LoadSession: Sendable {
     /// The file being read.
     private struct FileLoad: Sendable {
         enum Reading: Sendable {
-            /// The format is not known yet: blank bytes seen so far (see `InputSource.looksLikeJSON`).
+            /// The format is not known yet: blank bytes seen so far (see `InputSource.format(ofContent:)`).
             case undecided([UInt8])
             /// YAML, document by document.
             case documents(YAMLDocumentStream)

@@ -27,8 +27,7 @@ public struct InputSource: Sendable {
     }
     public init(path: String, text: String) { self.init(path: path, bytes: Array(text.utf8)) }
 
-    /// JSON by extension, or (for `-` and other names) by a first non-blank `{` or `[`.
-    var looksLikeJSON: Bool { Self.format(ofPath: path) ?? Self.format(ofContent: bytes[...]) ?? false }
+    // An input is JSON by extension, or (for `-` and other names) by a first non-blank `{` or `[`.
 
     /// True for `.json`, false for `.yaml` and `.yml`, nil when the name does not say.
     static func format(ofPath path: String) -> Bool? {
