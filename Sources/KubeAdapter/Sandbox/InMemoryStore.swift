@@ -8,7 +8,7 @@ import ReconcileCore
 public final class InMemoryStore: SandboxStore, @unchecked Sendable {
     private let catalog: ResourceCatalog
     /// Guards every field below; also signals watchers waiting for new events.
-    private let condition = Condition()
+    private let condition = ConditionVariable()
     private var objects: [ObjectKey: KubeObject] = [:]
     private var resourceVersion = 1
     private var history: [StoreEvent] = []

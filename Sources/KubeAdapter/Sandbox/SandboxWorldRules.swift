@@ -133,7 +133,7 @@ public final class SandboxWorldRules: Sendable {
 /// The loop's lifecycle: started once, stop requested, loop finished; `waitStopped` sleeps
 /// between ticks and wakes at once on stop.
 private final class LoopState: @unchecked Sendable {
-    private let condition = Condition()
+    private let condition = ConditionVariable()
     private var started = false
     private var stopRequested = false
     private var running = false

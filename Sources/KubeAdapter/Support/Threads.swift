@@ -42,7 +42,7 @@ private final class ThreadStart {
 /// A mutex with a condition variable (pthreads): for threads that sleep until another thread
 /// broadcasts a change or a deadline passes (the sandbox store's watchers, the world-rules loop).
 /// Waits use the monotonic clock, so wall-clock jumps neither cut them short nor stretch them.
-final class Condition: @unchecked Sendable {
+final class ConditionVariable: @unchecked Sendable {
     // Heap-allocated: pthread objects must not move, and Swift may move stored properties.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)

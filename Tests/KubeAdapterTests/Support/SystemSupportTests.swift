@@ -91,7 +91,7 @@ import ReconcileCore
     }
 
     @Test func conditionWakesAWaiterFromAnotherThread() {
-        let condition = Condition()
+        let condition = ConditionVariable()
         let flag = Flag()
         // Not a timing test: the waiter loops until the flag is set or a generous deadline passes.
         let deadline = Deadline(secondsFromNow: 30)
