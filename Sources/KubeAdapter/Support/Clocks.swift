@@ -55,20 +55,20 @@ public struct WallTime: Sendable, Hashable, Comparable {
 
 /// A point on the monotonic clock by which something must happen (watch timeouts, waits for
 /// events): unaffected by wall-clock jumps.
-public struct Deadline: Sendable, Comparable {
-    public var instant: ContinuousClock.Instant
+struct Deadline: Sendable, Comparable {
+    var instant: ContinuousClock.Instant
 
     /// `seconds` from now; NaN and negative amounts mean now, huge ones are capped at ~30 years
     /// (the amounts can come from request parameters, and `Duration` traps on non-finite values).
-    public init(secondsFromNow seconds: Double) {
+    init(secondsFromNow seconds: Double) {
         let clamped = seconds.isNaN ? 0 : min(max(seconds, 0), 1e9)
         instant = ContinuousClock.now.advanced(by: .nanoseconds(Int64(clamped * 1e9)))
     }
 
-    public static func < (a: Deadline, b: Deadline) -> Bool { a.instant < b.instant }
+    static func < (a: Deadline, b: Deadline) -> Bool { a.instant < b.instant }
 
-    public var hasPassed: Bool { ContinuousClock.now >= instant }
+    var hasPassed: Bool { ContinuousClock.now >= instant }
 
     /// Time left, zero once passed.
-    public var remaining: Duration { max(.zero, instant - ContinuousClock.now) }
+    var remaining: Duration { max(.zero, instant - ContinuousClock.now) }
 }
