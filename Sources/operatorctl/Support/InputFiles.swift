@@ -1,4 +1,4 @@
-import Foundation
+import KubeAdapter
 import ReconcileCore
 
 /// Reads the paths a command was given into `InputSource`s: files, directories (every `*.yaml`,
@@ -9,27 +9,25 @@ enum InputFiles {
     static func read(_ paths: [String], recursive: Bool, context: CommandContext) throws(LoadErrors) -> [InputSource] {
         var sources: [InputSource] = []
         var errors: [LoadError] = []
-        let fm = FileManager.default
         func fail(_ path: String, _ message: String) {
             errors.append(LoadError(message, at: FileLocation(path: path, position: SourcePosition(line: 1, column: 1))))
         }
         func readFile(_ path: String) {
-            guard let data = fm.contents(atPath: path) else {
-                fail(path, fm.fileExists(atPath: path) ? "cannot read file" : "no such file or directory")
+            guard let bytes = FileIO.read(path) else {
+                fail(path, FileIO.exists(path) ? "cannot read file" : "no such file or directory")
                 return
             }
-            sources.append(InputSource(path: path, bytes: Array(data)))
+            sources.append(InputSource(path: path, bytes: bytes))
         }
         func readDirectory(_ dir: String) {
-            guard let names = try? fm.contentsOfDirectory(atPath: dir) else {
+            guard let names = FileIO.directoryEntries(dir) else {
                 fail(dir, "cannot read directory")
                 return
             }
             for name in names.sorted() {
                 let full = dir.hasSuffix("/") ? dir + name : dir + "/" + name
-                var isDir: ObjCBool = false
-                guard fm.fileExists(atPath: full, isDirectory: &isDir) else { continue }
-                if isDir.boolValue {
+                guard let kind = FileIO.kind(of: full) else { continue }
+                if kind == .directory {
                     if recursive { readDirectory(full) }
                 } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasSuffix(".json") {
                     readFile(full)
@@ -41,8 +39,7 @@ enum InputFiles {
                 sources.append(InputSource(path: "-", bytes: context.readStdin()))
                 continue
             }
-            var isDir: ObjCBool = false
-            if fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            if FileIO.kind(of: path) == .directory {
                 readDirectory(path)
             } else {
                 readFile(path)
