@@ -1,4 +1,4 @@
-import Foundation
+import KubeAdapter
 import ReconcileCore
 
 /// What a command produced. Commands write into this instead of the process streams, so tests
@@ -26,9 +26,9 @@ struct CommandContext: Sendable {
     var stdinDescriptor: Int32? = nil
 
     static var process: CommandContext {
-        CommandContext(environment: ProcessInfo.processInfo.environment, readStdin: {
-            Array(FileHandle.standardInput.readDataToEndOfFile())
-        }, stdinDescriptor: 0)
+        CommandContext(environment: ProcessEnvironment.variables, readStdin: {
+            FileIO.readAll(FileIO.standardInput) ?? []
+        }, stdinDescriptor: FileIO.standardInput)
     }
 }
 
@@ -74,7 +74,7 @@ enum CLI {
     static var usage: String {
         var text = "operatorctl runs the ToolHive operator's decisions offline against YAML snapshots, and live against a cluster.\n\nUsage:\n  operatorctl COMMAND [flags]\n\nCommands:\n"
         for c in commands {
-            text += "  " + c.name.padding(toLength: 12, withPad: " ", startingAt: 0) + c.summary + "\n"
+            text += "  " + c.name + String(repeating: " ", count: max(1, 12 - c.name.count)) + c.summary + "\n"
         }
         text += "\nRun 'operatorctl COMMAND --help' for a command's flags.\n"
         return text
@@ -120,14 +120,14 @@ enum CLI {
 
     /// Writes to stdout at once, for long-running commands that report before they return.
     static func printNow(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        FileIO.write(text, to: FileIO.standardOutput)
     }
 
     static func run(arguments: [String]) -> Int32 {
         let out = dispatch(arguments: arguments, context: .process)
-        if !out.stdout.isEmpty { FileHandle.standardOutput.write(Data(out.stdout.utf8)) }
-        out.streamed? { FileHandle.standardOutput.write(Data($0)) }
-        if !out.stderr.isEmpty { FileHandle.standardError.write(Data(out.stderr.utf8)) }
+        if !out.stdout.isEmpty { FileIO.write(out.stdout, to: FileIO.standardOutput) }
+        out.streamed? { FileIO.write($0, to: FileIO.standardOutput) }
+        if !out.stderr.isEmpty { FileIO.write(out.stderr, to: FileIO.standardError) }
         return out.exitCode
     }
 }

@@ -1,4 +1,7 @@
-import Foundation
-import ReconcileCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 exit(CLI.run(arguments: Array(CommandLine.arguments.dropFirst())))

@@ -1,4 +1,3 @@
-import Foundation
 import ReconcileCore
 
 /// Carries out one reconcile's actions, in order, against the API server:
@@ -15,10 +14,10 @@ public struct PlanApplier: Sendable {
     public var fieldManager: String
     /// `reportingInstance` of events (the pod name).
     public var instance: String
-    public var clock: @Sendable () -> Date
+    public var clock: @Sendable () -> WallTime
 
     public init(client: APIClient, fieldManager: String = KubeAdapter.fieldManager, instance: String = "local",
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+                clock: @escaping @Sendable () -> WallTime = { WallTime.now() }) {
         self.client = client
         self.fieldManager = fieldManager
         self.instance = instance
@@ -94,10 +93,10 @@ public struct PlanApplier: Sendable {
     /// An `events.k8s.io/v1` Event about the primary, named like client-go names them.
     func event(_ e: ReconcileCore.Event, about ref: ObjectReference, uid: String, sequence: Int) -> KubeObject {
         let now = clock()
-        let nanos = UInt64(max(0, now.timeIntervalSince1970) * 1e9) + UInt64(sequence)
+        let nanos = UInt64(max(0, now.seconds)) &* 1_000_000_000 &+ UInt64(now.nanoseconds) &+ UInt64(sequence)
         var o = KubeObject(apiVersion: "events.k8s.io/v1", kind: "Event", namespace: ref.namespace.isEmpty ? "default" : ref.namespace,
                            name: "\(ref.name).\(String(nanos, radix: 16))")
-        o.root["eventTime"] = .string(Self.microTime(now))
+        o.root["eventTime"] = .string(now.microTime)
         o.root["reportingController"] = .string(fieldManager)
         o.root["reportingInstance"] = .string(instance)
         o.root["action"] = .string(e.reason)
@@ -108,14 +107,5 @@ public struct PlanApplier: Sendable {
         if !uid.isEmpty { regarding.set(path: ["uid"], to: .string(uid)) }
         o.root["regarding"] = regarding
         return o
-    }
-
-    /// RFC 3339 with microseconds, the `MicroTime` format `eventTime` requires.
-    static func microTime(_ d: Date) -> String {
-        let secs = Int64(d.timeIntervalSince1970.rounded(.down))
-        let micros = Int64(((d.timeIntervalSince1970 - Double(secs)) * 1e6).rounded(.down))
-        let base = Timestamp(secondsSinceEpoch: secs).rfc3339.dropLast()
-        let frac = String(micros)
-        return base + "." + String(repeating: "0", count: max(0, 6 - frac.count)) + frac + "Z"
     }
 }

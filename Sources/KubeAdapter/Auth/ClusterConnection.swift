@@ -1,4 +1,4 @@
-import Foundation
+import ReconcileCore
 
 /// Where the API server is and how to authenticate: what a kubeconfig context or the in-cluster
 /// service account resolves to.
@@ -27,8 +27,8 @@ public struct ClusterConnection: Sendable, Equatable {
         case .file(let path)?:
             // Read per request: a projected service-account token rotates on disk (hourly), and
             // the file is tiny.
-            guard let data = FileManager.default.contents(atPath: path) else { throw ConfigError(path: path, message: "cannot read token file") }
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let data = FileIO.read(path) else { throw ConfigError(path: path, message: "cannot read token file") }
+            return String(decoding: data, as: UTF8.self).trimmingSpaces
         }
     }
 }

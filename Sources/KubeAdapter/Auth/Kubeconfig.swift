@@ -1,4 +1,3 @@
-import Foundation
 import ReconcileCore
 
 /// A kubeconfig file (`apiVersion: v1, kind: Config`): clusters, users and contexts by name.
@@ -66,8 +65,12 @@ public struct Kubeconfig: Sendable, Equatable {
         }
         func base64(_ m: Value, _ key: String, _ at: String) throws(ConfigError) -> [UInt8]? {
             guard let s = try string(m, key, at) else { return nil }
-            guard let d = Data(base64Encoded: s, options: .ignoreUnknownCharacters) else { throw fail("\(at).\(key): not valid base64") }
-            return [UInt8](d)
+            // Characters outside the alphabet (line breaks of wrapped data) are skipped; nothing left is invalid.
+            let kept = s.utf8.filter { c in
+                (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x2B || c == 0x2F || c == 0x3D
+            }
+            guard !kept.isEmpty, let d = Base64.decode(String(decoding: kept, as: UTF8.self)) else { throw fail("\(at).\(key): not valid base64") }
+            return d
         }
 
         for (name, c) in try entries("clusters", "cluster") {
@@ -162,7 +165,7 @@ public struct ConnectionResolver: Sendable {
             connection = try Self.load(paths: list.split(separator: ":").map(String.init), context: context)
         } else if let host = environment["KUBERNETES_SERVICE_HOST"], !host.isEmpty {
             connection = try inCluster(host: host)
-        } else if let home, FileManager.default.fileExists(atPath: home + "/.kube/config") {
+        } else if let home, FileIO.exists(home + "/.kube/config") {
             connection = try Self.load(paths: [home + "/.kube/config"], context: context)
         } else {
             throw ConfigError(path: "kubeconfig", message: "no cluster: pass --kubeconfig, set KUBECONFIG, run in a pod, or create ~/.kube/config")
@@ -177,12 +180,10 @@ public struct ConnectionResolver: Sendable {
         let port = environment["KUBERNETES_SERVICE_PORT"].flatMap { $0.isEmpty ? nil : $0 } ?? "443"
         let hostPart = host.contains(":") ? "[\(host)]" : host
         let tokenPath = serviceAccountDirectory + "/token"
-        guard FileManager.default.isReadableFile(atPath: tokenPath) else {
+        guard FileIO.isReadable(tokenPath) else {
             throw ConfigError(path: tokenPath, message: "in-cluster service account token is missing or unreadable")
         }
-        let ns = FileManager.default.contents(atPath: serviceAccountDirectory + "/namespace").map {
-            String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        let ns = FileIO.read(serviceAccountDirectory + "/namespace").map { String(decoding: $0, as: UTF8.self).trimmingSpaces }
         return ClusterConnection(server: "https://\(hostPart):\(port)", token: .file(tokenPath),
                                  tls: TLSSettings(caFile: serviceAccountDirectory + "/ca.crt"), namespace: ns)
     }
@@ -192,7 +193,7 @@ public struct ConnectionResolver: Sendable {
     public static func load(paths: [String], context: String?) throws(ConfigError) -> ClusterConnection {
         var merged: Kubeconfig? = nil
         for path in paths where !path.isEmpty {
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard let data = FileIO.read(path) else {
                 if paths.count == 1 { throw ConfigError(path: path, message: "cannot read kubeconfig file") }
                 continue
             }

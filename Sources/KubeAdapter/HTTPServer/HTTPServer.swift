@@ -3,7 +3,8 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import Foundation
+import ReconcileCore
+import Synchronization
 
 public struct HTTPServerError: Error, Sendable, CustomStringConvertible {
     public var message: String
@@ -20,16 +21,18 @@ public final class HTTPServer: @unchecked Sendable {
     private let host: String
     private let requestedPort: UInt16
     private let handler: Handler
-    /// Guards every mutable field below.
-    private let lock = NSLock()
-    private var listenFD: Int32 = -1
-    private var open: Set<Int32> = []
-    private var stopped = false
-    private var boundPort: UInt16 = 0
+    private let state = Mutex(State())
     /// How long an idle keep-alive connection is kept.
     public var idleTimeoutSeconds = 120
 
     private let allowNonLoopback: Bool
+
+    private struct State {
+        var listenFD: Int32 = -1
+        var open: Set<Int32> = []
+        var stopped = false
+        var boundPort: UInt16 = 0
+    }
 
     /// `allowNonLoopback` is for the in-cluster probe endpoint only (kubelet probes the pod IP);
     /// everything else, tests included, stays on loopback.
@@ -41,7 +44,7 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     /// The port actually bound (useful with port 0).
-    public var port: UInt16 { lock.withLock { boundPort } }
+    public var port: UInt16 { state.withLock { $0.boundPort } }
 
     public func start() throws(HTTPServerError) {
         guard host.hasPrefix("127.") || allowNonLoopback else { throw HTTPServerError("\(host): only loopback addresses (127.0.0.0/8) may be served") }
@@ -74,21 +77,23 @@ public final class HTTPServer: @unchecked Sendable {
         _ = withUnsafeMutablePointer(to: &actual) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
         }
-        lock.withLock {
-            listenFD = fd
-            boundPort = UInt16(bigEndian: actual.sin_port)
+        state.withLock {
+            $0.listenFD = fd
+            $0.boundPort = UInt16(bigEndian: actual.sin_port)
         }
-        let thread = Thread { [self] in acceptLoop(fd) }
-        thread.name = "http-accept"
-        thread.start()
+        guard Threads.detach({ [self] in acceptLoop(fd) }) else {
+            stop()
+            close(fd)
+            throw HTTPServerError("cannot start the accept thread")
+        }
     }
 
     /// Stops accepting, and closes every open connection (streams end, their producers see `isClosed`).
     public func stop() {
-        let fds: [Int32] = lock.withLock {
-            stopped = true
-            let all = [listenFD] + Array(open)
-            listenFD = -1
+        let fds: [Int32] = state.withLock { s in
+            s.stopped = true
+            let all = [s.listenFD] + Array(s.open)
+            s.listenFD = -1
             return all
         }
         for fd in fds where fd >= 0 { shutdown(fd, Int32(SHUT_RDWR)) }
@@ -101,19 +106,21 @@ public final class HTTPServer: @unchecked Sendable {
                 if errno == EINTR { continue }
                 break
             }
-            let accepted: Bool = lock.withLock {
-                if stopped { return false }
-                open.insert(client)
+            let accepted: Bool = state.withLock { s in
+                if s.stopped { return false }
+                s.open.insert(client)
                 return true
             }
             guard accepted else { close(client); break }
-            let t = Thread { [self] in
+            let started = Threads.detach { [self] in
                 serve(client)
-                lock.withLock { _ = open.remove(client) }
+                state.withLock { _ = $0.open.remove(client) }
                 close(client)
             }
-            t.name = "http-conn"
-            t.start()
+            if !started {
+                state.withLock { _ = $0.open.remove(client) }
+                close(client)
+            }
         }
         close(fd)
     }
@@ -160,12 +167,16 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
-    static func httpDate() -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "GMT")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return f.string(from: Date())
+    /// The `Date` header's form (RFC 9110's IMF-fixdate), e.g. `Thu, 01 Jan 2026 00:00:00 GMT`.
+    static func httpDate(_ t: Timestamp = WallTime.now().timestamp) -> String {
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        var seconds = time_t(t.secondsSinceEpoch)
+        var parts = tm()
+        guard gmtime_r(&seconds, &parts) != nil, days.indices.contains(Int(parts.tm_wday)), months.indices.contains(Int(parts.tm_mon)) else { return "" }
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
     }
 }
 

@@ -1,4 +1,3 @@
-import Foundation
 import ReconcileCore
 
 /// Lease-based leader election (`coordination.k8s.io/v1`), with client-go's defaults: 15 s
@@ -12,7 +11,7 @@ public struct LeaderElector: Sendable {
     public var leaseDurationSeconds: Double = 15
     public var renewDeadlineSeconds: Double = 10
     public var retryPeriodSeconds: Double = 2
-    public var clock: @Sendable () -> Date = { Date() }
+    public var clock: @Sendable () -> WallTime = { WallTime.now() }
 
     public init(client: APIClient, namespace: String, name: String, identity: String) {
         self.client = client
@@ -25,8 +24,8 @@ public struct LeaderElector: Sendable {
 
     /// The lease spec to write to hold the lease at `now`, or nil when another holder's lease is
     /// still valid. Pure, so takeover rules are unit-tested.
-    public static func nextSpec(observed: KubeObject?, identity: String, now: Date, leaseDurationSeconds: Double) -> Value? {
-        let stamp = PlanApplier.microTime(now)
+    public static func nextSpec(observed: KubeObject?, identity: String, now: WallTime, leaseDurationSeconds: Double) -> Value? {
+        let stamp = now.microTime
         let duration = Int64(leaseDurationSeconds.rounded())
         guard let lease = observed else {
             return ["holderIdentity": .string(identity), "leaseDurationSeconds": .int(duration), "acquireTime": .string(stamp),
@@ -43,7 +42,7 @@ public struct LeaderElector: Sendable {
         if !holder.isEmpty {
             let heldFor = Double(spec["leaseDurationSeconds"]?.intValue ?? duration)
             let renewed = (spec["renewTime"]?.stringValue).flatMap { Timestamp(rfc3339: $0) }
-            if let renewed, Double(renewed.secondsSinceEpoch) + heldFor > now.timeIntervalSince1970 { return nil }
+            if let renewed, Double(renewed.secondsSinceEpoch) + heldFor > now.secondsSinceEpoch { return nil }
         }
         return ["holderIdentity": .string(identity), "leaseDurationSeconds": .int(duration), "acquireTime": .string(stamp),
                 "renewTime": .string(stamp), "leaseTransitions": .int(transitions + 1)]
@@ -82,7 +81,7 @@ public struct LeaderElector: Sendable {
             if Task.isCancelled { return }
             if await tryAcquireOrRenew() {
                 lastRenew = clock()
-            } else if clock().timeIntervalSince(lastRenew) >= renewDeadlineSeconds {
+            } else if clock().seconds(since: lastRenew) >= renewDeadlineSeconds {
                 return
             }
         }

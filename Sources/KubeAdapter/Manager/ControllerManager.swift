@@ -1,4 +1,3 @@
-import Foundation
 import ReconcileCore
 
 /// The live loop: watch → cache → `WatchMapping.requests` → queue → reconciler → plan applier.
@@ -94,7 +93,7 @@ public actor ControllerManager: WatchSink {
     private func informerID(_ kind: GroupKind, _ ns: String?) -> String { "\(kind)|\(ns ?? "*")" }
 
     private func environment() -> OperatorEnvironment {
-        var env = OperatorEnvironment(variables: baseEnvironment, now: Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)))
+        var env = OperatorEnvironment(variables: baseEnvironment, now: WallTime.now().timestamp)
         env.watchNamespaces = watchNamespaces
         // Live, random bytes come from the system's generator, not the fixed simulation seed.
         env.randomSeed = (0..<4).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 16) }.joined()

@@ -1,4 +1,3 @@
-import Foundation
 import ReconcileCore
 
 /// Structured logs on standard error, as text (`key=value`) or one JSON object per line.
@@ -9,7 +8,7 @@ public struct Logger: Sendable {
     public var format: Format
     public var write: @Sendable (String) -> Void
 
-    public init(format: Format = .text, write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) {
+    public init(format: Format = .text, write: @escaping @Sendable (String) -> Void = { FileIO.write($0 + "\n", to: FileIO.standardError) }) {
         self.format = format
         self.write = write
     }
@@ -18,7 +17,7 @@ public struct Logger: Sendable {
     public func error(_ message: String, _ fields: [(String, String)] = []) { emit("error", message, fields) }
 
     func emit(_ level: String, _ message: String, _ fields: [(String, String)]) {
-        let ts = Date().timeIntervalSince1970
+        let ts = WallTime.now().secondsSinceEpoch
         switch format {
         case .json:
             var line = OrderedMap()

@@ -1,4 +1,3 @@
-import Foundation
 import ReconcileCore
 
 /// Settings of `operatorctl run`, with controller-runtime's defaults.
@@ -25,7 +24,7 @@ public struct ManagerOptions: Sendable {
     /// `--log-format text|json`
     public var logFormat: Logger.Format = .text
     /// The process environment (operator settings such as images and `WATCH_NAMESPACE`).
-    public var environment: [String: String] = ProcessInfo.processInfo.environment
+    public var environment: [String: String] = ProcessEnvironment.variables
     public var controllers: ControllerSet = .all
     /// Stop on SIGTERM/SIGINT (the CLI wants this; tests stop the manager themselves).
     public var handleSignals = true

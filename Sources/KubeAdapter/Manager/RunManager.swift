@@ -1,5 +1,11 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Dispatch
 import ReconcileCore
+import Synchronization
 
 /// `operatorctl run`: connects, serves probes and metrics, optionally waits for leadership, runs
 /// the controllers until SIGTERM/SIGINT, then shuts down gracefully (in-flight reconciles finish,
@@ -23,7 +29,7 @@ public func runManager(options: ManagerOptions, until: @escaping @Sendable () as
     if let why = CurlTransport.unavailableReason() { throw ManagerError("HTTP client unavailable: \(why)") }
     let client = APIClient(transport: CurlTransport(connection: connection))
     let env = options.environment
-    let identity = options.identity ?? "\(env["POD_NAME"] ?? ProcessInfo.processInfo.hostName)_\(UUID().uuidString.prefix(8).lowercased())"
+    let identity = options.identity ?? "\(env["POD_NAME"] ?? ProcessEnvironment.hostName)_\(randomSuffix())"
     let metrics = Metrics()
     let manager = ControllerManager(client: client, controllers: options.controllers, environment: env, namespaces: options.watchNamespaces,
                                     logger: logger, identity: identity, metrics: metrics)
@@ -91,40 +97,47 @@ public func waitForTerminationSignal() async {
     await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
         // The handlers hold the box and the box holds the sources: they stay alive (and the
         // signals ignored by default handling) for the rest of the process.
-        let box = SignalBox()
-        for sig in [SIGTERM, SIGINT] {
-            signal(sig, SIG_IGN)
-            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+        let signals = [SIGTERM, SIGINT]
+        for sig in signals { signal(sig, SIG_IGN) }
+        let box = SignalBox(signals.map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) })
+        for s in box.sources {
             s.setEventHandler {
                 if box.fire() { c.resume() }
             }
-            box.add(s)
             s.resume()
         }
     }
 }
 
+/// Eight random hex digits: tells apart two replicas on one host (a lease identity must be unique).
+func randomSuffix() -> String {
+    let hex = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    return String(repeating: "0", count: 8 - hex.count) + hex
+}
+
 /// A one-shot stop request with a reason, awaited by any number of tasks.
-final class StopSignal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var reason: String?
-    private var waiters: [CheckedContinuation<String, Never>] = []
+final class StopSignal: Sendable {
+    private struct State {
+        var reason: String?
+        var waiters: [CheckedContinuation<String, Never>] = []
+    }
+    private let state = Mutex(State())
 
     func fire(_ why: String) {
-        let resumed: [CheckedContinuation<String, Never>] = lock.withLock {
-            guard reason == nil else { return [] }
-            reason = why
-            defer { waiters = [] }
-            return waiters
+        let resumed: [CheckedContinuation<String, Never>] = state.withLock { s in
+            guard s.reason == nil else { return [] }
+            s.reason = why
+            defer { s.waiters = [] }
+            return s.waiters
         }
         for w in resumed { w.resume(returning: why) }
     }
 
     func wait() async -> String {
         await withCheckedContinuation { (c: CheckedContinuation<String, Never>) in
-            let now: String? = lock.withLock {
-                if let reason { return reason }
-                waiters.append(c)
+            let now: String? = state.withLock { s in
+                if let reason = s.reason { return reason }
+                s.waiters.append(c)
                 return nil
             }
             if let now { c.resume(returning: now) }
@@ -132,11 +145,12 @@ final class StopSignal: @unchecked Sendable {
     }
 }
 
+/// Keeps the signal sources alive; `@unchecked` because they are only held after set-up, never
+/// touched again.
 final class SignalBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var sources: [any DispatchSourceSignal] = []
-    private var fired = false
-    func add(_ s: any DispatchSourceSignal) { lock.withLock { sources.append(s) } }
+    let sources: [any DispatchSourceSignal]
+    private let fired = Mutex(false)
+    init(_ sources: [any DispatchSourceSignal]) { self.sources = sources }
     /// True the first time only.
-    func fire() -> Bool { lock.withLock { defer { fired = true }; return !fired } }
+    func fire() -> Bool { fired.withLock { f in defer { f = true }; return !f } }
 }

@@ -1,22 +1,24 @@
-import Foundation
+import Synchronization
 
 /// The manager's metrics, rendered in the Prometheus text format under controller-runtime's and
 /// client-go's names, so existing dashboards and alerts for Go operators work unchanged.
-public final class Metrics: @unchecked Sendable {
+public final class Metrics: Sendable {
     /// controller-runtime's `reconcile_time_seconds` buckets.
     public static let reconcileBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6,
                                                     0.7, 0.8, 0.9, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5, 6, 7, 8, 9,
                                                     10, 15, 20, 25, 30, 40, 50, 60]
     /// The `name` label of the workqueue series.
     public let queueName: String
-    /// Guards every field below.
-    private let lock = NSLock()
-    private var reconciles: [String: [String: Int]] = [:]
-    private var errors: [String: Int] = [:]
-    private var histograms: [String: Histogram] = [:]
-    private var queueDepth = 0
-    private var queueAdds = 0
-    private var queueRetries = 0
+    private let state = Mutex(State())
+
+    private struct State {
+        var reconciles: [String: [String: Int]] = [:]
+        var errors: [String: Int] = [:]
+        var histograms: [String: Histogram] = [:]
+        var queueDepth = 0
+        var queueAdds = 0
+        var queueRetries = 0
+    }
 
     public init(queueName: String = "toolhive-operator") { self.queueName = queueName }
 
@@ -26,65 +28,75 @@ public final class Metrics: @unchecked Sendable {
     }
 
     public func recordReconcile(controller: String, outcome: ReconcileOutcome, seconds: Double) {
-        lock.withLock {
-            reconciles[controller, default: [:]][outcome.rawValue, default: 0] += 1
-            if outcome == .error { errors[controller, default: 0] += 1 }
-            histograms[controller, default: Histogram(bounds: Self.reconcileBuckets)].observe(seconds)
+        state.withLock { s in
+            s.reconciles[controller, default: [:]][outcome.rawValue, default: 0] += 1
+            if outcome == .error { s.errors[controller, default: 0] += 1 }
+            s.histograms[controller, default: Histogram(bounds: Self.reconcileBuckets)].observe(seconds)
         }
     }
 
     public func setQueue(depth: Int, adds: Int, retries: Int) {
-        lock.withLock {
-            queueDepth = depth
-            queueAdds = adds
-            queueRetries = retries
+        state.withLock { s in
+            s.queueDepth = depth
+            s.queueAdds = adds
+            s.queueRetries = retries
         }
     }
 
     public func reconcileCount(controller: String, outcome: ReconcileOutcome) -> Int {
-        lock.withLock { reconciles[controller]?[outcome.rawValue] ?? 0 }
+        state.withLock { $0.reconciles[controller]?[outcome.rawValue] ?? 0 }
     }
 
     /// The Prometheus text exposition (format 0.0.4).
     public func render() -> String {
-        lock.withLock {
-            var out = ""
-            out += "# HELP controller_runtime_reconcile_total Total number of reconciliations per controller\n"
-            out += "# TYPE controller_runtime_reconcile_total counter\n"
-            for c in reconciles.keys.sorted() {
-                for o in ReconcileOutcome.allCases {
-                    out += "controller_runtime_reconcile_total{controller=\"\(escape(c))\",result=\"\(o.rawValue)\"} \(reconciles[c]?[o.rawValue] ?? 0)\n"
-                }
+        // A copy (the dictionaries are copy-on-write): rendering happens outside the lock.
+        let s = state.withLock { $0 }
+        var out = ""
+        out += "# HELP controller_runtime_reconcile_total Total number of reconciliations per controller\n"
+        out += "# TYPE controller_runtime_reconcile_total counter\n"
+        for c in s.reconciles.keys.sorted() {
+            for o in ReconcileOutcome.allCases {
+                out += "controller_runtime_reconcile_total{controller=\"\(escape(c))\",result=\"\(o.rawValue)\"} \(s.reconciles[c]?[o.rawValue] ?? 0)\n"
             }
-            out += "# HELP controller_runtime_reconcile_errors_total Total number of reconciliation errors per controller\n"
-            out += "# TYPE controller_runtime_reconcile_errors_total counter\n"
-            for c in reconciles.keys.sorted() {
-                out += "controller_runtime_reconcile_errors_total{controller=\"\(escape(c))\"} \(errors[c] ?? 0)\n"
-            }
-            out += "# HELP controller_runtime_reconcile_time_seconds Length of time per reconciliation per controller\n"
-            out += "# TYPE controller_runtime_reconcile_time_seconds histogram\n"
-            for c in histograms.keys.sorted() {
-                guard let h = histograms[c] else { continue }
-                let label = "controller=\"\(escape(c))\""
-                var cumulative = 0
-                for (i, b) in h.bounds.enumerated() {
-                    cumulative += h.counts[i]
-                    out += "controller_runtime_reconcile_time_seconds_bucket{\(label),le=\"\(format(b))\"} \(cumulative)\n"
-                }
-                out += "controller_runtime_reconcile_time_seconds_bucket{\(label),le=\"+Inf\"} \(h.total)\n"
-                out += "controller_runtime_reconcile_time_seconds_sum{\(label)} \(format(h.sum))\n"
-                out += "controller_runtime_reconcile_time_seconds_count{\(label)} \(h.total)\n"
-            }
-            let q = "name=\"\(escape(queueName))\""
-            out += "# HELP workqueue_depth Current depth of workqueue\n# TYPE workqueue_depth gauge\nworkqueue_depth{\(q)} \(queueDepth)\n"
-            out += "# HELP workqueue_adds_total Total number of adds handled by workqueue\n# TYPE workqueue_adds_total counter\nworkqueue_adds_total{\(q)} \(queueAdds)\n"
-            out += "# HELP workqueue_retries_total Total number of retries handled by workqueue\n# TYPE workqueue_retries_total counter\nworkqueue_retries_total{\(q)} \(queueRetries)\n"
-            return out
         }
+        out += "# HELP controller_runtime_reconcile_errors_total Total number of reconciliation errors per controller\n"
+        out += "# TYPE controller_runtime_reconcile_errors_total counter\n"
+        for c in s.reconciles.keys.sorted() {
+            out += "controller_runtime_reconcile_errors_total{controller=\"\(escape(c))\"} \(s.errors[c] ?? 0)\n"
+        }
+        out += "# HELP controller_runtime_reconcile_time_seconds Length of time per reconciliation per controller\n"
+        out += "# TYPE controller_runtime_reconcile_time_seconds histogram\n"
+        for c in s.histograms.keys.sorted() {
+            guard let h = s.histograms[c] else { continue }
+            let label = "controller=\"\(escape(c))\""
+            var cumulative = 0
+            for (i, b) in h.bounds.enumerated() {
+                cumulative += h.counts[i]
+                out += "controller_runtime_reconcile_time_seconds_bucket{\(label),le=\"\(format(b))\"} \(cumulative)\n"
+            }
+            out += "controller_runtime_reconcile_time_seconds_bucket{\(label),le=\"+Inf\"} \(h.total)\n"
+            out += "controller_runtime_reconcile_time_seconds_sum{\(label)} \(format(h.sum))\n"
+            out += "controller_runtime_reconcile_time_seconds_count{\(label)} \(h.total)\n"
+        }
+        let q = "name=\"\(escape(queueName))\""
+        out += "# HELP workqueue_depth Current depth of workqueue\n# TYPE workqueue_depth gauge\nworkqueue_depth{\(q)} \(s.queueDepth)\n"
+        out += "# HELP workqueue_adds_total Total number of adds handled by workqueue\n# TYPE workqueue_adds_total counter\nworkqueue_adds_total{\(q)} \(s.queueAdds)\n"
+        out += "# HELP workqueue_retries_total Total number of retries handled by workqueue\n# TYPE workqueue_retries_total counter\nworkqueue_retries_total{\(q)} \(s.queueRetries)\n"
+        return out
     }
 
+    /// Label values escape backslash, double quote and line feed (the text format's rules).
     private func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
     }
     private func format(_ d: Double) -> String {
         d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)

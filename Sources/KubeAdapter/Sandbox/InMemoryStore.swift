@@ -1,4 +1,3 @@
-import Foundation
 import ReconcileCore
 
 /// A minimal API-server store for the sandbox: used until the offline engine's `ClusterModel`
@@ -9,7 +8,7 @@ import ReconcileCore
 public final class InMemoryStore: SandboxStore, @unchecked Sendable {
     private let catalog: ResourceCatalog
     /// Guards every field below; also signals watchers waiting for new events.
-    private let condition = NSCondition()
+    private let condition = ConditionVariable()
     private var objects: [ObjectKey: KubeObject] = [:]
     private var resourceVersion = 1
     private var history: [StoreEvent] = []
@@ -19,7 +18,7 @@ public final class InMemoryStore: SandboxStore, @unchecked Sendable {
     private let clock: @Sendable () -> Timestamp
 
     public init(catalog: ResourceCatalog = .standard, historyLimit: Int = 10_000,
-                clock: @escaping @Sendable () -> Timestamp = { Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)) }) {
+                clock: @escaping @Sendable () -> Timestamp = { WallTime.now().timestamp }) {
         self.catalog = catalog
         self.historyLimit = historyLimit
         self.clock = clock
@@ -128,7 +127,7 @@ public final class InMemoryStore: SandboxStore, @unchecked Sendable {
     }
 
     public func events(after since: Int, waitSeconds: Double) throws(StoreError) -> [StoreEvent] {
-        let deadline = Date(timeIntervalSinceNow: waitSeconds)
+        let deadline = Deadline(secondsFromNow: waitSeconds)
         let result: Result<[StoreEvent], StoreError> = condition.withLock {
             while true {
                 if let first = history.first, since < first.resourceVersion - 1 {

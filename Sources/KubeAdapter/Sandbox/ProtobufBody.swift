@@ -1,4 +1,3 @@
-import Foundation
 import ReconcileCore
 
 /// Request bodies in Kubernetes' protobuf encoding (`application/vnd.kubernetes.protobuf`), for
@@ -97,7 +96,7 @@ enum ProtobufBody {
             case .string:
                 if let b = f.bytes, !b.isEmpty { out[name] = .string(string(b)) }
             case .bytes:
-                if let b = f.bytes, !b.isEmpty { out[name] = .string(Data(b).base64EncodedString()) }
+                if let b = f.bytes, !b.isEmpty { out[name] = .string(Base64.encode(Array(b))) }
             case .int64:
                 if let v = f.varint { out[name] = .int(Int64(bitPattern: v)) }
             case .bool:
@@ -117,7 +116,7 @@ enum ProtobufBody {
                 let key = entry.first { $0.number == 1 }?.bytes.map(string) ?? ""
                 let value = entry.first { $0.number == 2 }?.bytes ?? []
                 if case .bytesMap = type {
-                    maps[name, default: OrderedMap()][key] = .string(Data(value).base64EncodedString())
+                    maps[name, default: OrderedMap()][key] = .string(Base64.encode(Array(value)))
                 } else {
                     maps[name, default: OrderedMap()][key] = .string(string(value))
                 }

@@ -1,4 +1,3 @@
-import Foundation
 import ReconcileCore
 
 /// Translates Kubernetes REST requests into `SandboxStore` calls: discovery, get/list/watch,
@@ -142,9 +141,9 @@ public struct SandboxAPI: Sendable {
             for o in initialObjects where labels.matches(o.labels) && fields.matches(o) {
                 guard send("ADDED", api.output(o, a)) else { return }
             }
-            let deadline = Date(timeIntervalSinceNow: timeout)
-            var lastBookmark = Date()
-            while Date() < deadline && !sink.isClosed && !stopping() {
+            let deadline = Deadline(secondsFromNow: timeout)
+            var nextBookmark = Deadline(secondsFromNow: bookmarkEvery)
+            while !deadline.hasPassed && !sink.isClosed && !stopping() {
                 let events: [StoreEvent]
                 do {
                     events = try store.events(after: start, waitSeconds: 0.5)
@@ -159,8 +158,8 @@ public struct SandboxAPI: Sendable {
                     else { continue }
                     guard send(e.type.rawValue, api.output(e.object, a)) else { return }
                 }
-                if bookmarks && Date().timeIntervalSince(lastBookmark) >= bookmarkEvery {
-                    lastBookmark = Date()
+                if bookmarks && nextBookmark.hasPassed {
+                    nextBookmark = Deadline(secondsFromNow: bookmarkEvery)
                     let mark: Value = ["apiVersion": .string(a.apiVersion), "kind": .string(a.type.kind),
                                        "metadata": ["resourceVersion": .string(String(start))]]
                     guard send("BOOKMARK", mark) else { return }

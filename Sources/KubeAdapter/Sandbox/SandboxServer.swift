@@ -1,4 +1,3 @@
-import Foundation
 import ReconcileCore
 
 /// `operatorctl sandbox`: a Kubernetes API server on 127.0.0.1 serving an in-memory store, for

@@ -1,4 +1,3 @@
-import Foundation
 import ReconcileCore
 
 /// `operatorctl sandbox --assume-ready`: plays the cluster's other actors (the offline engine's
@@ -40,14 +39,13 @@ public final class SandboxWorldRules: Sendable {
     /// Starts the background loop (once; later calls do nothing).
     public func start() {
         guard state.begin() else { return }
-        let thread = Thread { [self] in
+        let started = Threads.detach { [self] in
             while !state.waitStopped(seconds: interval) {
                 _ = tick()
             }
             state.finished()
         }
-        thread.name = "sandbox-world-rules"
-        thread.start()
+        if !started { state.finished() }
     }
 
     /// Stops the loop and waits (briefly) for a tick in progress to end.
@@ -60,7 +58,7 @@ public final class SandboxWorldRules: Sendable {
     public func tick() -> Int {
         var snapshot = Snapshot(catalog.resources.flatMap { store.list($0.groupKind, namespace: nil).objects })
         var env = environment
-        env.now = Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
+        env.now = WallTime.now().timestamp
         var written = 0
         for rule in rules {
             for change in rule.changes(in: snapshot, env: env) {
@@ -135,7 +133,7 @@ public final class SandboxWorldRules: Sendable {
 /// The loop's lifecycle: started once, stop requested, loop finished; `waitStopped` sleeps
 /// between ticks and wakes at once on stop.
 private final class LoopState: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = ConditionVariable()
     private var started = false
     private var stopRequested = false
     private var running = false
@@ -152,7 +150,7 @@ private final class LoopState: @unchecked Sendable {
     /// Waits up to `seconds`; true when stop was requested.
     func waitStopped(seconds: Double) -> Bool {
         condition.withLock {
-            let deadline = Date(timeIntervalSinceNow: seconds)
+            let deadline = Deadline(secondsFromNow: seconds)
             while !stopRequested {
                 if !condition.wait(until: deadline) { break }
             }
@@ -171,7 +169,7 @@ private final class LoopState: @unchecked Sendable {
         condition.withLock {
             stopRequested = true
             condition.broadcast()
-            let deadline = Date(timeIntervalSinceNow: waitSeconds)
+            let deadline = Deadline(secondsFromNow: waitSeconds)
             while running {
                 if !condition.wait(until: deadline) { break }
             }

@@ -16,9 +16,9 @@ public struct LabelSelector: Sendable, Equatable {
             if t.isEmpty { continue }
             if let r = parseSet(t, keyword: " notin ") { reqs.append(.notIn(r.0, r.1)); continue }
             if let r = parseSet(t, keyword: " in ") { reqs.append(.isIn(r.0, r.1)); continue }
-            if let r = t.range(of: "!=") {
+            if let r = t.firstRange(of: "!=") {
                 reqs.append(.notEquals(String(t[..<r.lowerBound]).trimmingSpaces, String(t[r.upperBound...]).trimmingSpaces))
-            } else if let r = t.range(of: "==") ?? t.range(of: "=") {
+            } else if let r = t.firstRange(of: "==") ?? t.firstRange(of: "=") {
                 reqs.append(.equals(String(t[..<r.lowerBound]).trimmingSpaces, String(t[r.upperBound...]).trimmingSpaces))
             } else if t.hasPrefix("!") {
                 reqs.append(.notExists(String(t.dropFirst()).trimmingSpaces))
@@ -58,7 +58,7 @@ public struct LabelSelector: Sendable, Equatable {
     }
 
     static func parseSet(_ t: String, keyword: String) -> (String, [String])? {
-        guard let r = t.range(of: keyword), t.hasSuffix(")") else { return nil }
+        guard let r = t.firstRange(of: keyword), t.hasSuffix(")") else { return nil }
         let rest = String(t[r.upperBound...]).trimmingSpaces
         guard rest.hasPrefix("(") else { return nil }
         let inner = rest.dropFirst().dropLast()
@@ -79,7 +79,7 @@ public struct FieldSelector: Sendable, Equatable {
         for term in text.split(separator: ",") {
             let t = String(term).trimmingSpaces
             let (sep, equal): (String, Bool) = t.contains("!=") ? ("!=", false) : (t.contains("==") ? "==" : "=", true)
-            guard let r = t.range(of: sep) else { return .failure(SelectorError(message: "invalid field selector: \(t)")) }
+            guard let r = t.firstRange(of: sep) else { return .failure(SelectorError(message: "invalid field selector: \(t)")) }
             let field = String(t[..<r.lowerBound]).trimmingSpaces
             guard field == "metadata.name" || field == "metadata.namespace" else {
                 return .failure(SelectorError(message: "field label not supported: \(field)"))

@@ -1,5 +1,10 @@
 import CCurlShim
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Synchronization
 
 /// The HTTP client: the system libcurl through the `CCurlShim` C target (opened with dlopen).
 ///
@@ -41,15 +46,18 @@ public struct CurlTransport: Transport {
 }
 
 /// One transfer: runs `ccurl_perform` on its own thread and bridges its callbacks to Swift.
-final class CurlTransfer: @unchecked Sendable {
+final class CurlTransfer: Sendable {
     private let request: APIRequest
     private let connection: ClusterConnection
     private let token: String?
-    /// Guards the fields below: curl's callbacks run on the transfer thread.
-    private let lock = NSLock()
-    private var statusContinuation: CheckedContinuation<Int, any Error>?
-    private var bodyContinuation: AsyncThrowingStream<[UInt8], any Error>.Continuation?
-    private var aborted = false
+    /// Locked: curl's callbacks run on the transfer thread.
+    private let state = Mutex(State())
+
+    private struct State {
+        var statusContinuation: CheckedContinuation<Int, any Error>?
+        var bodyContinuation: AsyncThrowingStream<[UInt8], any Error>.Continuation?
+        var aborted = false
+    }
 
     init(request: APIRequest, connection: ClusterConnection, token: String?) {
         self.request = request
@@ -59,16 +67,16 @@ final class CurlTransfer: @unchecked Sendable {
 
     func start() async throws(TransportError) -> APIStream {
         let (body, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
-        lock.withLock { bodyContinuation = continuation }
+        state.withLock { $0.bodyContinuation = continuation }
         continuation.onTermination = { [self] reason in
-            if case .cancelled = reason { lock.withLock { aborted = true } }
+            if case .cancelled = reason { state.withLock { $0.aborted = true } }
         }
         do {
             let status = try await withCheckedThrowingContinuation { (c: CheckedContinuation<Int, any Error>) in
-                lock.withLock { statusContinuation = c }
-                let t = Thread { [self] in run() }
-                t.name = "curl"
-                t.start()
+                state.withLock { $0.statusContinuation = c }
+                if !Threads.detach({ [self] in run() }) {
+                    finish(status: 0, error: .connection("cannot start a thread for the transfer"))
+                }
             }
             return APIStream(status: status, body: body)
         } catch let e as TransportError {
@@ -79,10 +87,10 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     fileprivate func received(_ bytes: [UInt8], status: Int) -> Bool {
-        let (sc, bc, stop): (CheckedContinuation<Int, any Error>?, AsyncThrowingStream<[UInt8], any Error>.Continuation?, Bool) = lock.withLock {
-            let s = statusContinuation
-            statusContinuation = nil
-            return (s, bodyContinuation, aborted)
+        let (sc, bc, stop): (CheckedContinuation<Int, any Error>?, AsyncThrowingStream<[UInt8], any Error>.Continuation?, Bool) = state.withLock { s in
+            let sc = s.statusContinuation
+            s.statusContinuation = nil
+            return (sc, s.bodyContinuation, s.aborted)
         }
         sc?.resume(returning: status)
         if stop { return false }
@@ -90,12 +98,12 @@ final class CurlTransfer: @unchecked Sendable {
         return true
     }
 
-    fileprivate var shouldAbort: Bool { lock.withLock { aborted } }
+    fileprivate var shouldAbort: Bool { state.withLock { $0.aborted } }
 
     private func finish(status: Int, error: TransportError?) {
-        let (sc, bc): (CheckedContinuation<Int, any Error>?, AsyncThrowingStream<[UInt8], any Error>.Continuation?) = lock.withLock {
-            defer { statusContinuation = nil; bodyContinuation = nil }
-            return (statusContinuation, bodyContinuation)
+        let (sc, bc): (CheckedContinuation<Int, any Error>?, AsyncThrowingStream<[UInt8], any Error>.Continuation?) = state.withLock { s in
+            defer { s.statusContinuation = nil; s.bodyContinuation = nil }
+            return (s.statusContinuation, s.bodyContinuation)
         }
         if let error {
             sc?.resume(throwing: error)

@@ -1,4 +1,3 @@
-import Foundation
 import ReconcileCore
 
 /// Receives what a watcher sees; the manager implements it over its cache.

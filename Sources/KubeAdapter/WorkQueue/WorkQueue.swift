@@ -1,5 +1,3 @@
-import Foundation
-
 /// The live work queue: `WorkQueueState` driven by a monotonic clock, with workers awaiting keys.
 /// Delayed keys (backoff, `requeueAfter`) are promoted by a timer task sleeping until the earliest is due.
 public actor WorkQueue {

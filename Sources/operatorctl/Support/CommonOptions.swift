@@ -1,4 +1,3 @@
-import Foundation
 import ReconcileCore
 
 /// Flags shared by the commands that read snapshots and run reconcilers.

@@ -1,4 +1,4 @@
-import Foundation
+import KubeAdapter
 import ReconcileCore
 
 /// Reads the paths a command was given: files, directories (every `*.yaml`, `*.yml` and `*.json`,
@@ -22,26 +22,22 @@ enum InputFiles {
         func fail(_ path: String, _ message: String) {
             readErrors.append(LoadError(message, at: FileLocation(path: path, position: SourcePosition(line: 1, column: 1))))
         }
-        let fm = FileManager.default
         func readFile(_ path: String) {
             session.begin(path: path)
-            do throws(BlockReader.Failure) {
-                try BlockReader.read(path: path) { session.feed($0, into: sink) }
-            } catch {
-                fail(path, error.message)
+            if !FileIO.readBlocks(path, { session.feed($0, into: sink) }) {
+                fail(path, FileIO.exists(path) ? "cannot read file" : "no such file or directory")
             }
             session.end(into: sink)
         }
         func readDirectory(_ dir: String) {
-            guard let names = try? fm.contentsOfDirectory(atPath: dir) else {
+            guard let names = FileIO.directoryEntries(dir) else {
                 fail(dir, "cannot read directory")
                 return
             }
             for name in names.sorted() {
                 let full = dir.hasSuffix("/") ? dir + name : dir + "/" + name
-                var isDir: ObjCBool = false
-                guard fm.fileExists(atPath: full, isDirectory: &isDir) else { continue }
-                if isDir.boolValue {
+                guard let kind = FileIO.kind(of: full) else { continue }
+                if kind == .directory {
                     if recursive { readDirectory(full) }
                 } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasSuffix(".json") {
                     readFile(full)
@@ -53,19 +49,14 @@ enum InputFiles {
             if path == "-" {
                 session.begin(path: "-")
                 if let fd = context.stdinDescriptor {
-                    do throws(BlockReader.Failure) {
-                        try BlockReader.read(descriptor: fd) { session.feed($0, into: sink) }
-                    } catch {
-                        fail("-", error.message)
-                    }
+                    if !FileIO.readBlocks(fd, { session.feed($0, into: sink) }) { fail("-", "cannot read standard input") }
                 } else {
                     session.feed(context.readStdin()[...], into: sink)
                 }
                 session.end(into: sink)
                 continue
             }
-            var isDir: ObjCBool = false
-            if fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            if FileIO.kind(of: path) == .directory {
                 readDirectory(path)
             } else {
                 readFile(path)

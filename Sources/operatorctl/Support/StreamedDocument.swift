@@ -1,5 +1,5 @@
 import Dispatch
-import Foundation
+import KubeAdapter
 import ReconcileCore
 import Synchronization
 
@@ -23,7 +23,7 @@ enum StreamedDocument {
             var buffer: [UInt8] = []
             buffer.reserveCapacity(flushBytes + flushBytes / 2)
             writer.start(into: &buffer)
-            let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+            let workers = ProcessEnvironment.processorCount
             let window = chunkSize * workers * 2
             var base = 0
             while base < count {

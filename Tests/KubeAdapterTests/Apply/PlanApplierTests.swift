@@ -29,7 +29,7 @@ import ReconcileCore
     }
 
     func applier(_ t: FakeTransport) -> PlanApplier {
-        PlanApplier(client: APIClient(transport: t), instance: "pod-1", clock: { Date(timeIntervalSince1970: 1_767_225_600.123456) })
+        PlanApplier(client: APIClient(transport: t), instance: "pod-1", clock: { WallTime(seconds: 1_767_225_600, nanoseconds: 123_456_000) })
     }
 
     @Test func emptyPlanSendsNothing() async {
@@ -133,7 +133,8 @@ import ReconcileCore
         #expect(e["reportingInstance"] == "pod-1")
         #expect(e[path: "regarding.uid"] == "uid-1")
         #expect(e[path: "regarding.kind"] == "MCPServer")
-        #expect(e[path: "metadata.name"]?.stringValue?.hasPrefix("fetch.") == true)
+        // client-go's name: the object's name and the event time in nanoseconds, in hex.
+        #expect(e[path: "metadata.name"] == .string("fetch." + String(1_767_225_600_123_456_000 as UInt64, radix: 16)))
     }
 
     @Test func mergePatchDiff() {

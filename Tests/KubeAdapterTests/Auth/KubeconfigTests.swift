@@ -38,6 +38,13 @@ import ReconcileCore
         #expect(c.tls.insecureSkipVerify == false)
     }
 
+    @Test func wrappedBase64DataDecodes() throws {
+        // Line breaks (wrapped PEM in a YAML block scalar) are skipped, not an error.
+        let text = "clusters:\n- name: c\n  cluster:\n    server: https://x\n    certificate-authority-data: |\n      Q0Et\n      UEVN\n"
+        let k = try ConnectionResolver.parse(text, path: "/tmp/k")
+        #expect(k.clusters["c"]?.certificateAuthorityData == Array("CA-PEM".utf8))
+    }
+
     @Test func explicitContextResolvesRelativeFiles() throws {
         let c = try config().connection(context: "dev", path: "cfg")
         #expect(c.tls.caFile == "/home/me/.kube/certs/ca.crt")

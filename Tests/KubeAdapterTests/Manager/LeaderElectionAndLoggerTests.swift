@@ -4,12 +4,12 @@ import ReconcileCore
 @testable import KubeAdapter
 
 @Suite struct LeaderElectionAndLoggerTests {
-    let t0 = Date(timeIntervalSince1970: 1_767_225_600)
+    let t0 = WallTime(seconds: 1_767_225_600)
 
-    func lease(holder: String, renewedAt: Date, duration: Int64 = 15, transitions: Int64 = 3) -> KubeObject {
+    func lease(holder: String, renewedAt: WallTime, duration: Int64 = 15, transitions: Int64 = 3) -> KubeObject {
         var l = KubeObject(apiVersion: "coordination.k8s.io/v1", kind: "Lease", namespace: "ns", name: "lock")
         l.spec = ["holderIdentity": .string(holder), "leaseDurationSeconds": .int(duration), "acquireTime": "2026-01-01T00:00:00.000000Z",
-                  "renewTime": .string(PlanApplier.microTime(renewedAt)), "leaseTransitions": .int(transitions)]
+                  "renewTime": .string(renewedAt.microTime), "leaseTransitions": .int(transitions)]
         return l
     }
 
@@ -20,11 +20,11 @@ import ReconcileCore
     }
 
     @Test func validLeaseOfAnotherHolderIsRespected() {
-        #expect(LeaderElector.nextSpec(observed: lease(holder: "other", renewedAt: t0), identity: "me", now: t0.addingTimeInterval(14), leaseDurationSeconds: 15) == nil)
+        #expect(LeaderElector.nextSpec(observed: lease(holder: "other", renewedAt: t0), identity: "me", now: t0.adding(seconds: 14), leaseDurationSeconds: 15) == nil)
     }
 
     @Test func expiredOrReleasedLeaseIsTakenOver() {
-        let taken = LeaderElector.nextSpec(observed: lease(holder: "other", renewedAt: t0), identity: "me", now: t0.addingTimeInterval(16), leaseDurationSeconds: 15)
+        let taken = LeaderElector.nextSpec(observed: lease(holder: "other", renewedAt: t0), identity: "me", now: t0.adding(seconds: 16), leaseDurationSeconds: 15)
         #expect(taken?["holderIdentity"] == "me")
         #expect(taken?["leaseTransitions"] == 4)
         let released = LeaderElector.nextSpec(observed: lease(holder: "", renewedAt: t0, duration: 1), identity: "me", now: t0, leaseDurationSeconds: 15)
@@ -32,7 +32,7 @@ import ReconcileCore
     }
 
     @Test func ownLeaseIsRenewedKeepingAcquireTime() {
-        let renewed = LeaderElector.nextSpec(observed: lease(holder: "me", renewedAt: t0), identity: "me", now: t0.addingTimeInterval(2), leaseDurationSeconds: 15)
+        let renewed = LeaderElector.nextSpec(observed: lease(holder: "me", renewedAt: t0), identity: "me", now: t0.adding(seconds: 2), leaseDurationSeconds: 15)
         #expect(renewed?["renewTime"] == "2026-01-01T00:00:02.000000Z")
         #expect(renewed?["acquireTime"] == "2026-01-01T00:00:00.000000Z")
         #expect(renewed?["leaseTransitions"] == 3)

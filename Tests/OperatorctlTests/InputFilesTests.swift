@@ -3,33 +3,12 @@ import Testing
 @testable import operatorctl
 @testable import ReconcileCore
 
-/// Files are read in blocks and loaded as the blocks arrive.
-@Suite struct BlockReaderTests {
+/// Files are read in blocks (`FileIO.readBlocks`) and loaded as the blocks arrive.
+@Suite struct InputFilesTests {
     static func temporaryFile(_ bytes: [UInt8]) throws -> String {
-        let path = NSTemporaryDirectory() + "blockreader-\(UUID().uuidString).yaml"
+        let path = NSTemporaryDirectory() + "inputfiles-\(UUID().uuidString).yaml"
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         return path
-    }
-
-    @Test func blocksAddUpToTheFile() throws {
-        let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
-        let path = try Self.temporaryFile(bytes)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        for size in [1, 7, 999, 1000, 4096] {
-            var blocks: [Int] = []
-            var read: [UInt8] = []
-            try BlockReader.read(path: path, blockSize: size) { blocks.append($0.count); read += $0 }
-            #expect(read == bytes, "block size \(size)")
-            // Every block is full but the last.
-            #expect(blocks.dropLast().allSatisfy { $0 == size }, "block size \(size)")
-            #expect(blocks.count == (1000 + size - 1) / size)
-        }
-    }
-
-    @Test func missingAndUnreadablePaths() {
-        #expect(throws: BlockReader.Failure.notFound) { try BlockReader.read(path: "/nonexistent/x.yaml") { _ in } }
-        #expect(throws: BlockReader.Failure.notFound) { try BlockReader.read(path: "/etc/passwd/x.yaml") { _ in } }
-        #expect(throws: BlockReader.Failure.unreadable) { try BlockReader.read(path: NSTemporaryDirectory()) { _ in } }
     }
 
     @Test func aReadErrorIsReportedAloneAsBefore() throws {
