@@ -5,23 +5,21 @@
 /// The objects and the errors are the ones a whole-file load gives (the tests compare both), in
 /// the same order: per file, the objects' own problems first, then the duplicates; a file with a
 /// syntax error contributes that one error and nothing else (not even to duplicate detection of
-/// later files). Objects reach `sink` as they are read; when `finish` throws, the caller drops
+/// later files). Objects reach the sink as they are read; when `finish` throws, the caller drops
 /// whatever the sink collected.
 ///
 /// Use: `begin(path:)`, `feed` any number of chunks, `end`, for each file; then `finish`.
+///
+/// Duplicates are found by asking the sink where a key was loaded from: a `Snapshot` knows that
+/// already (its `origins`), so loading into one keeps no second map of every key.
 public struct LoadSession: Sendable {
     public let loader: SnapshotLoader
     public let recordPositions: Bool
     /// Parse YAML files whole instead of document by document (the reference the tests compare
     /// the split reading with).
     public let splitDocuments: Bool
-    /// Where each object was first defined, and in which file of the session (by number).
-    private var seen: [ObjectKey: (location: FileLocation, file: Int)] = [:]
     private var errors: [LoadError] = []
     private var file: FileLoad?
-    private var fileCount = 0
-
-    public typealias Sink = (SnapshotLoader.Loaded) -> Void
 
     public init(loader: SnapshotLoader, recordPositions: Bool = false, splitDocuments: Bool = true) {
         self.loader = loader
@@ -40,11 +38,10 @@ public struct LoadSession: Sendable {
             case whole([UInt8], json: Bool)
         }
         var path: String
-        var number: Int
         var reading: Reading
         var objectErrors: [LoadError] = []
         var duplicates: [LoadError] = []
-        /// Whether this file added to `seen` (taken back if the file turns out not to parse).
+        /// Whether this file gave the sink objects (taken back if the file turns out not to parse).
         var added = false
     }
 
@@ -55,18 +52,17 @@ public struct LoadSession: Sendable {
         case .some(false): reading = yamlReading
         case .none: reading = .undecided([])
         }
-        fileCount += 1
-        file = FileLoad(path: path, number: fileCount, reading: reading)
+        file = FileLoad(path: path, reading: reading)
     }
 
-    public mutating func feed(_ chunk: ArraySlice<UInt8>, into sink: Sink) {
+    public mutating func feed<Sink: LoadSink>(_ chunk: ArraySlice<UInt8>, into sink: inout Sink) {
         guard var f = file else { return }
         file = nil  // moved out while it is changed, so its buffers are not copied
-        feed(chunk, &f, sink)
+        feed(chunk, &f, &sink)
         file = f
     }
 
-    private mutating func feed(_ chunk: ArraySlice<UInt8>, _ f: inout FileLoad, _ sink: Sink) {
+    private mutating func feed<Sink: LoadSink>(_ chunk: ArraySlice<UInt8>, _ f: inout FileLoad, _ sink: inout Sink) {
         switch f.reading {
         case .undecided(var blank):
             guard let json = InputSource.format(ofContent: chunk) else {
@@ -75,11 +71,11 @@ public struct LoadSession: Sendable {
                 return
             }
             f.reading = json ? .whole([], json: true) : yamlReading
-            if !blank.isEmpty { feed(blank[...], &f, sink) }
-            feed(chunk, &f, sink)
+            if !blank.isEmpty { feed(blank[...], &f, &sink) }
+            feed(chunk, &f, &sink)
         case .documents(var stream):
             f.reading = .undecided([])  // drop the reference so `stream` stays unique
-            stream.feed(chunk) { docs, piece in add(docs, of: &f, sink) { YAMLDocumentStream.withPositions(piece) } }
+            stream.feed(chunk) { docs, piece in add(docs, of: &f, &sink) { YAMLDocumentStream.withPositions(piece) } }
             f.reading = .documents(stream)
         case .whole(var bytes, let json):
             f.reading = .undecided([])
@@ -89,13 +85,13 @@ public struct LoadSession: Sendable {
     }
 
     /// Ends the file: its last documents, then its errors.
-    public mutating func end(into sink: Sink) {
+    public mutating func end<Sink: LoadSink>(into sink: inout Sink) {
         guard var f = file else { return }
         file = nil
         if case .undecided(let blank) = f.reading {
             // Only blank bytes: YAML with no document.
             f.reading = yamlReading
-            feed(blank[...], &f, sink)
+            feed(blank[...], &f, &sink)
         }
         var failure: SyntaxError?
         switch f.reading {
@@ -103,19 +99,19 @@ public struct LoadSession: Sendable {
             break
         case .documents(var stream):
             do throws(SyntaxError) {
-                try stream.finish { docs, piece in add(docs, of: &f, sink) { YAMLDocumentStream.withPositions(piece) } }
+                try stream.finish { docs, piece in add(docs, of: &f, &sink) { YAMLDocumentStream.withPositions(piece) } }
             } catch {
                 failure = error
             }
         case .whole(let bytes, let json):
             do throws(SyntaxError) {
                 let docs = try Self.parse(bytes, json: json, recordPositions: recordPositions)
-                add(docs, of: &f, sink) { try? Self.parse(bytes, json: json, recordPositions: true) }
+                add(docs, of: &f, &sink) { try? Self.parse(bytes, json: json, recordPositions: true) }
             } catch {
                 failure = error
             }
         }
-        finishFile(f, failure: failure)
+        finishFile(f, failure: failure, &sink)
     }
 
     private var yamlReading: FileLoad.Reading {
@@ -127,19 +123,19 @@ public struct LoadSession: Sendable {
             : try YAMLReader.parseStream(bytes: bytes, recordPositions: recordPositions)
     }
 
-    private mutating func finishFile(_ f: FileLoad, failure: SyntaxError?) {
+    private mutating func finishFile<Sink: LoadSink>(_ f: FileLoad, failure: SyntaxError?, _ sink: inout Sink) {
         guard let failure else {
             errors += f.objectErrors
             errors += f.duplicates
             return
         }
-        if f.added { seen = seen.filter { $0.value.file != f.number } }
+        if f.added { sink.dropObjects(from: f.path) }
         errors.append(LoadError(failure.message, at: FileLocation(path: f.path, position: failure.position)))
     }
 
     /// Turns parsed documents into objects. When they have problems and positions were not
     /// recorded, they are parsed again with positions, so each message points at its item.
-    private mutating func add(_ docs: [ParsedDocument], of f: inout FileLoad, _ sink: Sink, withPositions: () -> [ParsedDocument]?) {
+    private mutating func add<Sink: LoadSink>(_ docs: [ParsedDocument], of f: inout FileLoad, _ sink: inout Sink, withPositions: () -> [ParsedDocument]?) {
         var problems: [LoadError] = []
         var items: [SnapshotLoader.Loaded] = []
         for doc in docs { items += loader.expand(doc, path: f.path, errors: &problems) }
@@ -151,18 +147,53 @@ public struct LoadSession: Sendable {
         f.objectErrors += problems
         for item in items {
             let key = item.object.key
-            if let first = seen[key] {
-                f.duplicates.append(LoadError("duplicate object \(key) (first defined at \(first.location))", at: item.location))
+            if let first = sink.origin(of: key) {
+                f.duplicates.append(LoadError("duplicate object \(key) (first defined at \(first))", at: item.location))
                 continue
             }
-            seen[key] = (item.location, f.number)
             f.added = true
-            sink(item)
+            sink.add(item)
         }
     }
 
     /// Every problem of every file, if there was any.
     public func finish() throws(LoadErrors) {
         if !errors.isEmpty { throw LoadErrors(errors) }
+    }
+}
+
+/// Where a `LoadSession` puts objects: it keeps them and says where each key was loaded from.
+public protocol LoadSink {
+    /// Where the object with this key was loaded from, nil when none was.
+    func origin(of key: ObjectKey) -> FileLocation?
+    mutating func add(_ item: SnapshotLoader.Loaded)
+    /// Forgets the objects loaded from `path`: the file turned out not to parse, so (as in a
+    /// whole-file load) it defines nothing. Reading a path twice reads the same content, so the
+    /// path names that one file.
+    mutating func dropObjects(from path: String)
+}
+
+extension Snapshot: LoadSink {
+    public func origin(of key: ObjectKey) -> FileLocation? { origins[key] }
+    public mutating func add(_ item: SnapshotLoader.Loaded) { SnapshotLoader.insert(item, into: &self) }
+    public mutating func dropObjects(from path: String) {
+        for key in origins.filter({ $0.value.path == path }).keys { remove(key) }
+    }
+}
+
+/// The loaded objects in input order, for commands that need every one as read (`convert`,
+/// `validate`, `--shuffle-seed`).
+public struct LoadedObjects: LoadSink, Sendable {
+    public private(set) var items: [SnapshotLoader.Loaded] = []
+    private var origins: [ObjectKey: FileLocation] = [:]
+    public init() {}
+    public func origin(of key: ObjectKey) -> FileLocation? { origins[key] }
+    public mutating func add(_ item: SnapshotLoader.Loaded) {
+        origins[item.object.key] = item.location
+        items.append(item)
+    }
+    public mutating func dropObjects(from path: String) {
+        origins = origins.filter { $0.value.path != path }
+        items.removeAll { $0.location.path == path }
     }
 }

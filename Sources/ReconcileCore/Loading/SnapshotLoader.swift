@@ -78,22 +78,26 @@ public struct SnapshotLoader: Sendable {
     /// splitDocuments: parse YAML document by document (`LoadSession`); false parses each file
     /// whole, the reference the tests compare with.
     public func loadObjects(_ inputs: [InputSource], recordPositions: Bool = false, splitDocuments: Bool = true) throws(LoadErrors) -> [Loaded] {
-        var session = LoadSession(loader: self, recordPositions: recordPositions, splitDocuments: splitDocuments)
-        var out: [Loaded] = []
-        for input in inputs {
-            session.begin(path: input.path)
-            session.feed(input.bytes[...]) { out.append($0) }
-            session.end { out.append($0) }
-        }
-        try session.finish()
-        return out
+        var out = LoadedObjects()
+        try load(inputs, into: &out, recordPositions: recordPositions, splitDocuments: splitDocuments)
+        return out.items
     }
 
     /// The snapshot of every object in the inputs, with each object's origin recorded.
     public func load(_ inputs: [InputSource]) throws(LoadErrors) -> Snapshot {
         var snapshot = Snapshot()
-        for item in try loadObjects(inputs) { Self.insert(item, into: &snapshot) }
+        try load(inputs, into: &snapshot)
         return snapshot
+    }
+
+    func load<Sink: LoadSink>(_ inputs: [InputSource], into sink: inout Sink, recordPositions: Bool = false, splitDocuments: Bool = true) throws(LoadErrors) {
+        var session = LoadSession(loader: self, recordPositions: recordPositions, splitDocuments: splitDocuments)
+        for input in inputs {
+            session.begin(path: input.path)
+            session.feed(input.bytes[...], into: &sink)
+            session.end(into: &sink)
+        }
+        try session.finish()
     }
 
     /// THE place loaded objects enter a snapshot (with where each came from).

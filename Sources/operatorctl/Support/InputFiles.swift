@@ -11,7 +11,7 @@ enum InputFiles {
     /// Loads every object of the inputs into `sink`, in input order. Read errors (a missing file,
     /// an unreadable directory) are reported alone, as nothing can be trusted without all inputs;
     /// otherwise every input problem is reported together.
-    static func load(_ args: ParsedArguments, context: CommandContext, fillServerMetadata: Bool = true, recordPositions: Bool = false, now: Timestamp = .simulationEpoch, into sink: LoadSession.Sink) throws(LoadErrors) {
+    static func load<Sink: LoadSink>(_ args: ParsedArguments, context: CommandContext, fillServerMetadata: Bool = true, recordPositions: Bool = false, now: Timestamp = .simulationEpoch, into sink: inout Sink) throws(LoadErrors) {
         let paths = paths(args)
         if paths.isEmpty {
             throw LoadErrors([LoadError("no input: give one or more paths (-f PATH, a directory, or - for stdin)", at: FileLocation(path: "operatorctl", position: SourcePosition(line: 1, column: 1)))])
@@ -24,10 +24,10 @@ enum InputFiles {
         }
         func readFile(_ path: String) {
             session.begin(path: path)
-            if !FileIO.readBlocks(path, { session.feed($0, into: sink) }) {
+            if !FileIO.readBlocks(path, { session.feed($0, into: &sink) }) {
                 fail(path, FileIO.exists(path) ? "cannot read file" : "no such file or directory")
             }
-            session.end(into: sink)
+            session.end(into: &sink)
         }
         func readDirectory(_ dir: String) {
             guard let names = FileIO.directoryEntries(dir) else {
@@ -49,11 +49,11 @@ enum InputFiles {
             if path == "-" {
                 session.begin(path: "-")
                 if let fd = context.stdinDescriptor {
-                    if !FileIO.readBlocks(fd, { session.feed($0, into: sink) }) { fail("-", "cannot read standard input") }
+                    if !FileIO.readBlocks(fd, { session.feed($0, into: &sink) }) { fail("-", "cannot read standard input") }
                 } else {
-                    session.feed(context.readStdin()[...], into: sink)
+                    session.feed(context.readStdin()[...], into: &sink)
                 }
-                session.end(into: sink)
+                session.end(into: &sink)
                 continue
             }
             if FileIO.kind(of: path) == .directory {
@@ -68,8 +68,9 @@ enum InputFiles {
 
     /// Reads and loads the objects, with the command's namespace and shuffle settings.
     static func loadObjects(_ args: ParsedArguments, context: CommandContext, fillServerMetadata: Bool = true, recordPositions: Bool = false, now: Timestamp = .simulationEpoch) throws(LoadErrors) -> [SnapshotLoader.Loaded] {
-        var loaded: [SnapshotLoader.Loaded] = []
-        try load(args, context: context, fillServerMetadata: fillServerMetadata, recordPositions: recordPositions, now: now) { loaded.append($0) }
+        var objects = LoadedObjects()
+        try load(args, context: context, fillServerMetadata: fillServerMetadata, recordPositions: recordPositions, now: now, into: &objects)
+        var loaded = objects.items
         if let raw = args.value("shuffle-seed"), let seed = UInt64(raw) {
             var rng = SplitMix64(seed: seed)
             loaded.shuffle(using: &rng)
@@ -86,7 +87,7 @@ enum InputFiles {
             for item in try loadObjects(args, context: context, now: now) { SnapshotLoader.insert(item, into: &snapshot) }
             return snapshot
         }
-        try load(args, context: context, now: now) { SnapshotLoader.insert($0, into: &snapshot) }
+        try load(args, context: context, now: now, into: &snapshot)
         return snapshot
     }
 }

@@ -15,31 +15,43 @@ import Testing
     /// Loads `inputs` in one session, feeding `chunkSize` bytes at a time (0: each file whole,
     /// without splitting: the reference).
     static func load(_ inputs: [InputSource], chunkSize: Int, recordPositions: Bool = false) -> Outcome {
-        var session = LoadSession(loader: SnapshotLoader(), recordPositions: recordPositions, splitDocuments: chunkSize > 0)
-        var out = Outcome()
-        func take(_ item: SnapshotLoader.Loaded) {
-            out.objects.append(item.object)
-            out.locations.append(item.location)
-            out.fieldPositions.append(item.fieldPositions)
+        var sink = LoadedObjects()
+        do throws(LoadErrors) {
+            try load(inputs, chunkSize: chunkSize, recordPositions: recordPositions, into: &sink)
+        } catch {
+            // What the sink got is thrown away on error.
+            return Outcome(errors: error.errors.map(\.description))
         }
+        return Outcome(objects: sink.items.map(\.object), locations: sink.items.map(\.location), fieldPositions: sink.items.map(\.fieldPositions))
+    }
+
+    static func load<Sink: LoadSink>(_ inputs: [InputSource], chunkSize: Int, recordPositions: Bool = false, into sink: inout Sink) throws(LoadErrors) {
+        var session = LoadSession(loader: SnapshotLoader(), recordPositions: recordPositions, splitDocuments: chunkSize > 0)
         for input in inputs {
             session.begin(path: input.path)
             let size = chunkSize > 0 ? chunkSize : max(1, input.bytes.count)
             var start = 0
             while start < input.bytes.count {
                 let end = min(input.bytes.count, start + size)
-                session.feed(input.bytes[start..<end], into: take)
+                session.feed(input.bytes[start..<end], into: &sink)
                 start = end
             }
-            session.end(into: take)
+            session.end(into: &sink)
         }
+        try session.finish()
+    }
+
+    /// Into a snapshot (which is its own duplicate detection): the same objects and origins, or
+    /// the same errors.
+    static func loadSnapshot(_ inputs: [InputSource], chunkSize: Int) -> Outcome {
+        var snapshot = Snapshot()
         do throws(LoadErrors) {
-            try session.finish()
+            try load(inputs, chunkSize: chunkSize, into: &snapshot)
         } catch {
-            // What the sink got is thrown away on error.
             return Outcome(errors: error.errors.map(\.description))
         }
-        return out
+        let keys = snapshot.objects.keys.sorted()
+        return Outcome(objects: keys.compactMap { snapshot.get($0) }, locations: keys.compactMap { snapshot.origins[$0] })
     }
 
     func expectSame(_ inputs: [InputSource], sizes: [Int] = [1, 13, 4096], sourceLocation: SourceLocation = #_sourceLocation) {
@@ -50,6 +62,15 @@ import Testing
                 #expect(split == whole, "chunk size \(size), positions \(positions): \(inputs.map(\.path))", sourceLocation: sourceLocation)
             }
         }
+        // A snapshot holds each key once, sorted; the objects and origins are the list's.
+        let whole = Self.load(inputs, chunkSize: 0)
+        var expected = Outcome(errors: whole.errors)
+        if whole.errors.isEmpty {
+            let order = whole.objects.indices.sorted { whole.objects[$0].key < whole.objects[$1].key }
+            expected.objects = order.map { whole.objects[$0] }
+            expected.locations = order.map { whole.locations[$0] }
+        }
+        #expect(Self.loadSnapshot(inputs, chunkSize: sizes[0]) == expected, "into a snapshot: \(inputs.map(\.path))", sourceLocation: sourceLocation)
     }
 
     static func read(_ url: URL) -> InputSource {
