@@ -202,6 +202,7 @@ import Testing
                 #expect(error.code == c.code, "\(c.pattern): \(error)")
             }
             #expect(!SchemaPattern(c.pattern).isValid)
+            #expect(SchemaPattern(c.pattern).error?.code == c.code)
             // An invalid schema pattern accepts everything rather than rejecting everything.
             #expect(SchemaPattern(c.pattern).matches("anything"))
         }
@@ -241,6 +242,20 @@ import Testing
         #expect(try PatternRegex("^(a|a)*$").matches(a10k + "!") == false)
         #expect(try PatternRegex("(x+x+)+y").matches(String(repeating: "x", count: 5_000)) == false)
         #expect(try PatternRegex("^(a?){30}a{30}$").matches(String(repeating: "a", count: 30)))
+    }
+
+    /// The API server rejects a condition reason with a trailing newline (RE2's `$`); ICU's `$`
+    /// let it through before.
+    @Test func validatorRejectsATrailingNewlineLikeTheAPIServer() {
+        let reason = #"^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$"#
+        let schema: SchemaNode = .object(["reason": .string.pattern(reason)])
+        var problems: [ValidationProblem] = []
+        let key = ObjectKey(Kinds.mcpServer, namespace: "default", name: "x")
+        SchemaValidator.validate(["reason": "Ready\n"], against: schema, at: ["status"], object: key, into: &problems)
+        #expect(problems.map(\.message) == [#"Invalid value: "Ready\n": status.reason in body should match '"# + reason + "'"])
+        problems = []
+        SchemaValidator.validate(["reason": "Ready"], against: schema, at: ["status"], object: key, into: &problems)
+        #expect(problems.isEmpty)
     }
 
     @Test func schemaPatternKeepsItsAPI() {
