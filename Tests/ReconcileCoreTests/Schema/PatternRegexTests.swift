@@ -155,6 +155,11 @@ import Testing
         ("(?i)^[^a]$", "A", false), ("(?i)^\\x{3b1}$", "Α", true), ("(?i)^é$", "É", true),
         ("(?m)^b$", "a\nb\nc", true), ("^b$", "a\nb\nc", false), ("(?m)a$", "a\n", true), ("(?U)^a+$", "aaa", true),
         ("(?i)a(?-i)b", "Ab", true), ("(?i)a(?-i)b", "AB", false), ("(a(?i)b)c", "aBc", true), ("(a(?i)b)c", "aBC", false),
+        ("(?i)^k$", "\u{212A}", true), ("(?i)^\u{212A}$", "k", true), ("(?i)^s$", "ſ", true), ("(?i)^ſ$", "S", true),
+        ("(?i)^µ$", "μ", true), ("(?i)^µ$", "Μ", true), ("(?i)^[a-z]+$", "ſ\u{212A}", true), ("(?i)^[^k]$", "\u{212A}", false),
+        ("(?i)^σ$", "ς", true), ("(?i)^ß$", "ẞ", true), ("(?i)^ǆ$", "ǅ", true), ("(?i)^Ω$", "\u{2126}", true),
+        ("(?i)^\\w$", "ſ", true), ("(?i)^\\W$", "ſ", false), ("(?i)^\\p{Lu}$", "a", true), ("(?i)^[[:upper:]]$", "a", true),
+        ("(?i)^[k-k]$", "K", true), ("(?i)^[\u{100}-\u{17F}]+$", "āĀſS", true), ("(?i)^1$", "1", true),
         ("(?)a", "a", true), ("^(?P<first>a)(?P<second>b)$", "ab", true),
         // Empty pieces.
         ("", "", true), ("", "abc", true), ("a|", "b", true), ("()", "x", true), ("(?:)", "", true),

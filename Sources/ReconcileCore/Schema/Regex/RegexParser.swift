@@ -189,7 +189,7 @@ struct RegexParser {
     }
 
     private mutating func literal(_ c: UInt32) -> RegexNode {
-        guard flags.foldsCase, CaseFolding.hasVariants(c) else { return .scalar(c) }
+        guard flags.foldsCase, CaseFolding.isCased(c) else { return .scalar(c) }
         var set = ScalarSet([c...c])
         set.foldsCase = true
         return setNode(set)

@@ -46,9 +46,12 @@ struct ScalarSet: Sendable {
     /// `\pL`-style terms, kept as predicates: the stdlib knows each scalar's category, and
     /// expanding a category into ranges would walk all 1.1 million code points.
     private(set) var categories: [CategoryTerm] = []
-    /// `(?i)`: a scalar also matches when one of its case variants is in the set.
+    /// `(?i)`: a scalar also matches when a member of its case orbit is in the set.
     var foldsCase = false
     var isNegated = false
+    /// Under `(?i)`: the case-fold keys (`CaseFolding.key`) of every cased member of `ranges`,
+    /// so that matching needs one key lookup instead of a walk over the orbit.
+    private var foldedRanges: [ClosedRange<UInt32>] = []
     /// Membership of ASCII as two 64-bit words, computed once by `finish()`: patterns are mostly
     /// ASCII and so is most text.
     private(set) var asciiTable: [UInt64] = [0, 0]
@@ -116,6 +119,15 @@ struct ScalarSet: Sendable {
 
     /// Fills the ASCII table; the parser calls it once the set is complete.
     mutating func finish() {
+        if foldsCase {
+            var keys: [UInt32] = []
+            for r in ranges where r.lowerBound < CaseFolding.casedLimit {
+                for c in r.lowerBound...min(r.upperBound, CaseFolding.casedLimit - 1) where CaseFolding.isCased(c) {
+                    keys.append(CaseFolding.key(c))
+                }
+            }
+            foldedRanges = Self.ranges(of: keys)
+        }
         var table: [UInt64] = [0, 0]
         if categories.isEmpty && !foldsCase {
             // Straight from the ranges: compiling every schema pattern is then ~3× faster.
@@ -135,50 +147,74 @@ struct ScalarSet: Sendable {
     }
 
     private func computeContains(_ c: UInt32) -> Bool {
-        var hit = baseContains(c)
-        if !hit && foldsCase {
-            hit = CaseFolding.variants(of: c).contains { baseContains($0) }
+        var hit = Self.search(ranges, c) || categories.contains { $0.contains(c) }
+        if !hit && foldsCase && CaseFolding.isCased(c) {
+            // Ranges through the fold keys; categories (which cannot be enumerated cheaply)
+            // through the scalar's case mappings.
+            hit = Self.search(foldedRanges, CaseFolding.key(c))
+                || CaseFolding.variants(of: c).contains { v in categories.contains { $0.contains(v) } }
         }
         return hit != isNegated
     }
 
-    private func baseContains(_ c: UInt32) -> Bool {
+    private static func search(_ ranges: [ClosedRange<UInt32>], _ c: UInt32) -> Bool {
         var lo = 0, hi = ranges.count
         while lo < hi {
             let mid = (lo + hi) / 2
             let r = ranges[mid]
             if c < r.lowerBound { hi = mid } else if c > r.upperBound { lo = mid + 1 } else { return true }
         }
-        return categories.contains { $0.contains(c) }
+        return false
+    }
+
+    /// Sorted, merged ranges covering `scalars`.
+    private static func ranges(of scalars: [UInt32]) -> [ClosedRange<UInt32>] {
+        var out: [ClosedRange<UInt32>] = []
+        for c in scalars.sorted() {
+            if let last = out.last, c <= last.upperBound + 1 {
+                out[out.count - 1] = last.lowerBound...max(last.upperBound, c)
+            } else {
+                out.append(c...c)
+            }
+        }
+        return out
     }
 }
 
-/// Case variants for `(?i)`, from the stdlib's case mappings (no tables of our own). RE2 uses
-/// Unicode simple case folding orbits; the two agree except for the few scalars no mapping leads
-/// to (e.g. `(?i)s` does not match `ſ` here, while `(?i)ſ` matches `s` in both).
+/// Case-insensitive matching for `(?i)` from the stdlib's case mappings (no tables of our own).
+/// RE2 matches a scalar against every member of its simple case-folding orbit (k, K and the
+/// Kelvin sign; s, S and ſ; µ, μ and Μ); here every member of an orbit has the same `key`, the
+/// lower case of its upper case, which gives the same orbits for the scripts in use.
 enum CaseFolding {
-    static func variants(of c: UInt32) -> [UInt32] {
-        if c < 128 {
-            if c >= 0x41 && c <= 0x5A { return [c + 0x20] }
-            if c >= 0x61 && c <= 0x7A { return [c - 0x20] }
-            return []
-        }
-        guard let scalar = Unicode.Scalar(c) else { return [] }
-        var out: [UInt32] = []
-        func note(_ mapped: String) {
-            let scalars = mapped.unicodeScalars
-            guard scalars.count == 1, let v = scalars.first?.value, v != c, !out.contains(v) else { return }
-            out.append(v)
-        }
-        let p = scalar.properties
-        note(p.lowercaseMapping)
-        note(p.uppercaseMapping)
-        note(p.titlecaseMapping)
-        note(p.uppercaseMapping.lowercased())
-        return out
+    /// No scalar at or above this changes under case mapping (Adlam, U+1E900–U+1E943, is the
+    /// last cased script), so folding a class walks at most this many scalars.
+    static let casedLimit: UInt32 = 0x1E944
+
+    static func isCased(_ c: UInt32) -> Bool {
+        if c < 128 { return (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
+        return Unicode.Scalar(c)?.properties.changesWhenCaseMapped ?? false
     }
 
-    static func hasVariants(_ c: UInt32) -> Bool { !variants(of: c).isEmpty }
+    /// The scalar every member of `c`'s case orbit maps to.
+    static func key(_ c: UInt32) -> UInt32 {
+        if c < 128 { return c >= 0x41 && c <= 0x5A ? c + 0x20 : c }
+        guard let scalar = Unicode.Scalar(c) else { return c }
+        // ß upper-cases to "SS" (not one scalar): keep it, and ẞ lower-cases to it.
+        let upper = single(scalar.properties.uppercaseMapping).flatMap(Unicode.Scalar.init) ?? scalar
+        return single(upper.properties.lowercaseMapping) ?? upper.value
+    }
+
+    /// The scalar's other cases, for `(?i)` against `\p` categories.
+    static func variants(of c: UInt32) -> [UInt32] {
+        guard let scalar = Unicode.Scalar(c) else { return [] }
+        let p = scalar.properties
+        return [p.lowercaseMapping, p.uppercaseMapping, p.titlecaseMapping].compactMap(single).filter { $0 != c }
+    }
+
+    private static func single(_ mapped: String) -> UInt32? {
+        let scalars = mapped.unicodeScalars
+        return scalars.count == 1 ? scalars.first?.value : nil
+    }
 }
 
 /// One instruction of the Thompson NFA that the Pike VM runs.
