@@ -62,10 +62,12 @@ extension RegexProgram {
     func matches(_ text: String) -> Bool {
         let n = instructions.count
         return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 5 * n) { scratch in
+            // Never nil: every program has at least its `.match`.
+            guard let base = scratch.baseAddress else { return false }
             scratch.initialize(repeating: 0)
             return instructions.withUnsafeBufferPointer { code in
                 asciiTables.withUnsafeBufferPointer { ascii in
-                    var vm = PikeVM(code: code, ascii: ascii, sets: sets, scratch: scratch, isAnchoredAtStart: isAnchoredAtStart)
+                    var vm = PikeVM(code: code, ascii: ascii, sets: sets, scratch: base, isAnchoredAtStart: isAnchoredAtStart)
                     return vm.run(text)
                 }
             }
@@ -89,14 +91,13 @@ private struct PikeVM {
     let stack: UnsafeMutablePointer<Int32>
 
     init(code: UnsafeBufferPointer<RegexInstruction>, ascii: UnsafeBufferPointer<UInt64>, sets: [ScalarSet],
-         scratch: UnsafeMutableBufferPointer<Int32>, isAnchoredAtStart: Bool) {
+         scratch base: UnsafeMutablePointer<Int32>, isAnchoredAtStart: Bool) {
         self.code = code
         self.ascii = ascii
         self.sets = sets
         self.isAnchoredAtStart = isAnchoredAtStart
+        // `base` holds 5 × n slots.
         let n = code.count
-        // `scratch` holds 5 × n slots (n ≥ 1: every program ends with `.match`).
-        let base = scratch.baseAddress.unsafelyUnwrapped
         current = ThreadSet(dense: base, sparse: base + n)
         next = ThreadSet(dense: base + 2 * n, sparse: base + 3 * n)
         stack = base + 4 * n
