@@ -1,4 +1,3 @@
-import Foundation
 
 /// One node of an OpenAPI v3 structural schema, the subset CustomResourceDefinitions use.
 ///
@@ -85,15 +84,23 @@ public struct SchemaNode: Sendable {
     public var legacyStringWarning: String? { box.fields.legacyStringWarning }
 }
 
-/// A compiled `pattern`, matched like Go's `regexp.MatchString` (unanchored search), which is
-/// what the API server does.
+/// A compiled `pattern`, matched like Go's `regexp.MatchString` (unanchored search, RE2 syntax
+/// and semantics), which is what the API server does.
 public struct SchemaPattern: Sendable {
     public let source: String
-    let regex: NSRegularExpression?
+    let regex: PatternRegex?
+    /// Why the pattern does not compile; nil when it does.
+    let error: PatternRegexError?
 
     init(_ source: String) {
         self.source = source
-        regex = try? NSRegularExpression(pattern: source)
+        do {
+            regex = try PatternRegex(source)
+            error = nil
+        } catch {
+            regex = nil
+            self.error = error
+        }
     }
 
     /// True when the pattern compiled; a test checks every pattern of every kind.
@@ -101,7 +108,7 @@ public struct SchemaPattern: Sendable {
 
     public func matches(_ s: String) -> Bool {
         guard let regex else { return true }
-        return regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+        return regex.matches(s)
     }
 }
 

@@ -82,7 +82,7 @@ public enum SchemaValidator {
         }
     }
 
-    private static let dateTime = SchemaPattern(#"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"#)
+    static let dateTime = SchemaPattern(#"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"#)
 
     private struct Walker {
         let object: ObjectKey
