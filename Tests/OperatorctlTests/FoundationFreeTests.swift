@@ -4,11 +4,6 @@ import Testing
 /// The shipped modules do not import Foundation: linking it (with ICU) costs the CLI ~7 MiB of
 /// memory before it reads a byte and most of its binary size. Tests may import it.
 @Suite struct FoundationFreeTests {
-    /// Files still allowed to import Foundation, with why.
-    static let exceptions: Set<String> = [
-        // NSRegularExpression for CRD `pattern`s, until the core's own matcher replaces it.
-        "Sources/ReconcileCore/Schema/SchemaNode.swift",
-    ]
 
     @Test func productModulesImportNoFoundation() throws {
         let root = CLIPaths.packageRoot
@@ -25,7 +20,7 @@ import Testing
                     // `import Foundation`, `import struct Foundation.Date`, `@preconcurrency import FoundationEssentials`, ...
                     let words = line.split(separator: " ").filter { !$0.hasPrefix("@") }
                     guard words.first == "import", words.contains(where: { $0.hasPrefix("Foundation") }) else { continue }
-                    if !Self.exceptions.contains(relative) { offenders.append("\(relative): \(line)") }
+                    offenders.append("\(relative): \(line)")
                 }
             }
         }
