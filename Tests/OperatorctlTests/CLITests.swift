@@ -188,6 +188,27 @@ enum CLIPaths {
         #expect(lines.contains { $0.hasPrefix("-:8:3: error: MCPServer/default/bad: spec.proxyPort: Invalid value: 70000") }, "\(lines)")
     }
 
+    /// Inside a `kind: List` each item's fields keep their own line and column (items 0 and 10
+    /// share the prefix `items[1` textually; only item 10's field may be reported).
+    @Test func validatePositionsInsideAListItem() {
+        var input = "apiVersion: v1\nkind: List\nitems:\n"
+        for i in 0..<11 {
+            input += """
+                - apiVersion: toolhive.stacklok.dev/v1beta1
+                  kind: MCPServer
+                  metadata: {name: s\(i)}
+                  spec:
+                    image: ghcr.io/x/y
+                    transport: \(i == 10 ? "websocket" : "stdio")
+
+                """
+        }
+        let out = run(["validate", "-"], stdin: input)
+        #expect(out.exitCode == 1)
+        // Item i starts on line 4 + 6i; its transport is 5 lines further, indented by 4.
+        #expect(out.stderr == "-:69:5: error: MCPServer/default/s10: spec.transport: Unsupported value: \"websocket\": supported values: \"stdio\", \"streamable-http\", \"sse\"\n", "\(out.stderr)")
+    }
+
     @Test func validObjectsPassWithASummary() {
         let input = """
             apiVersion: toolhive.stacklok.dev/v1beta1
