@@ -100,9 +100,10 @@ public struct SnapshotLoader: Sendable {
         try session.finish()
     }
 
-    /// THE place loaded objects enter a snapshot (with where each came from).
+    /// THE place loaded objects enter a snapshot (with where each came from), packed: loaded
+    /// objects are mostly only read, and their trees would be most of a large input's memory.
     public static func insert(_ item: Loaded, into snapshot: inout Snapshot) {
-        snapshot.upsert(item.object)
+        snapshot.upsert(item.object, packed: true)
         snapshot.origins[item.object.key] = item.location
     }
 

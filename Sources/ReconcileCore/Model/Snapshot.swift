@@ -15,8 +15,14 @@ public struct FileLocation: Sendable, Hashable, CustomStringConvertible {
 ///
 /// Built in one pass; the live adapter keeps it current with `upsert`/`remove`, so the core reads
 /// the same type offline and live.
+///
+/// An object is stored as its tree or packed (`PackedObject`, a fifth of the memory, decoded on
+/// every read). The CLI packs what it loads from files, so a large input never has every tree in
+/// memory at once; objects written later (by the engine, the adapter) stay trees, because they
+/// are rewritten and read again constantly. The indexes are built from the tree at insertion, so
+/// answering an index query never decodes anything; reads return trees either way.
 public struct Snapshot: Sendable {
-    public private(set) var objects: [ObjectKey: KubeObject] = [:]
+    private var objects: [ObjectKey: Stored] = [:]
     /// kind → namespace → names
     private var byKind: [GroupKind: [String: Set<String>]] = [:]
     /// kind + namespace + "key=value" → names
@@ -41,29 +47,74 @@ public struct Snapshot: Sendable {
         var value: String
     }
 
+    /// One stored object.
+    private enum Stored: Sendable {
+        case tree(KubeObject)
+        case packed(PackedObject)
+
+        var object: KubeObject {
+            switch self {
+            case .tree(let o): return o
+            case .packed(let p): return p.object
+            }
+        }
+        /// The object's apiVersion, without decoding a packed object.
+        var apiVersion: String {
+            switch self {
+            case .tree(let o): return o.apiVersion
+            case .packed(let p): return p.rootString("apiVersion") ?? ""
+            }
+        }
+    }
+
     public init() {}
-    public init<S: Sequence>(_ objects: S) where S.Element == KubeObject {
-        for o in objects { upsert(o) }
+    public init<S: Sequence>(_ objects: S, packed: Bool = false) where S.Element == KubeObject {
+        for o in objects { upsert(o, packed: packed) }
     }
 
     public var count: Int { objects.count }
-    public var allObjects: [KubeObject] { objects.keys.sorted().compactMap { objects[$0] } }
+    /// Every object's key, in no particular order.
+    public var keys: some Collection<ObjectKey> { objects.keys }
+    /// Every object, sorted by key (decodes every packed object: for small snapshots and tests).
+    public var allObjects: [KubeObject] { objects.keys.sorted().compactMap { objects[$0]?.object } }
 
-    public func get(_ key: ObjectKey) -> KubeObject? { objects[key] }
+    /// Calls `body` with every object, in no particular order; a packed object's tree lives only
+    /// for its call.
+    public func forEachObject(_ body: (ObjectKey, KubeObject) throws -> Void) rethrows {
+        for (key, stored) in objects { try body(key, stored.object) }
+    }
+
+    /// Every key, in the order of the contract's List (apiVersion, kind, namespace, name) —
+    /// `ObjectList.sortedByReference` without decoding the objects, so a List can be written
+    /// one item at a time.
+    public var keysByReference: [ObjectKey] {
+        // Runs of one apiVersion and kind, each already in namespace-then-name order (`keys(_:)`),
+        // then the runs sorted: sorting every reference moved four strings per comparison.
+        var runs: [(apiVersion: String, kind: String, keys: [ObjectKey])] = []
+        for kind in byKind.keys {
+            var byVersion: [String: [ObjectKey]] = [:]
+            for key in keys(kind) { byVersion[objects[key]?.apiVersion ?? "", default: []].append(key) }
+            for (apiVersion, keys) in byVersion { runs.append((apiVersion, kind.kind, keys)) }
+        }
+        runs.sort { ($0.apiVersion, $0.kind) < ($1.apiVersion, $1.kind) }
+        return runs.flatMap(\.keys)
+    }
+
+    public func get(_ key: ObjectKey) -> KubeObject? { objects[key]?.object }
     public func get(_ kind: GroupKind, namespace: String, name: String) -> KubeObject? {
-        objects[ObjectKey(kind, namespace: namespace, name: name)]
+        get(ObjectKey(kind, namespace: namespace, name: name))
     }
 
     /// Objects of a kind, in one namespace or (nil) all, sorted by namespace then name.
     public func list(_ kind: GroupKind, namespace: String? = nil) -> [KubeObject] {
         guard let spaces = byKind[kind] else { return [] }
         if let namespace {
-            return (spaces[namespace] ?? []).sorted().compactMap { objects[ObjectKey(kind, namespace: namespace, name: $0)] }
+            return (spaces[namespace] ?? []).sorted().compactMap { get(ObjectKey(kind, namespace: namespace, name: $0)) }
         }
         var out: [KubeObject] = []
         for ns in spaces.keys.sorted() {
             for name in (spaces[ns] ?? []).sorted() {
-                if let o = objects[ObjectKey(kind, namespace: ns, name: name)] { out.append(o) }
+                if let o = get(ObjectKey(kind, namespace: ns, name: name)) { out.append(o) }
             }
         }
         return out
@@ -90,13 +141,13 @@ public struct Snapshot: Sendable {
             result = result.map { $0.intersection(names) } ?? names
             if result?.isEmpty == true { return [] }
         }
-        return (result ?? []).sorted().compactMap { objects[ObjectKey(kind, namespace: namespace, name: $0)] }
+        return (result ?? []).sorted().compactMap { get(ObjectKey(kind, namespace: namespace, name: $0)) }
     }
 
     /// Objects whose ownerReferences include this uid, sorted by key.
     public func owned(by uid: String) -> [KubeObject] {
         guard !uid.isEmpty else { return [] }
-        return (byOwner[uid] ?? []).sorted().compactMap { objects[$0] }
+        return (byOwner[uid] ?? []).sorted().compactMap { get($0) }
     }
 
     /// Objects of the index's kinds in a namespace whose indexed field equals `value`, sorted by kind then name.
@@ -105,7 +156,7 @@ public struct Snapshot: Sendable {
         for kind in index.kinds {
             let names = byField[FieldSlot(index: index.name, kind: kind, namespace: namespace, value: value)] ?? []
             for name in names.sorted() {
-                if let o = objects[ObjectKey(kind, namespace: namespace, name: name)] { out.append(o) }
+                if let o = get(ObjectKey(kind, namespace: namespace, name: name)) { out.append(o) }
             }
         }
         return out
@@ -121,11 +172,12 @@ public struct Snapshot: Sendable {
 
     // MARK: changes
 
-    /// Inserts or replaces an object, keeping every index in step.
-    public mutating func upsert(_ object: KubeObject) {
+    /// Inserts or replaces an object, keeping every index in step. `packed` stores it as
+    /// compact bytes (see the type's comment): for objects loaded in bulk and mostly only read.
+    public mutating func upsert(_ object: KubeObject, packed: Bool = false) {
         let key = object.key
         if objects[key] != nil { remove(key) }
-        objects[key] = object
+        objects[key] = packed ? PackedObject(object).map(Stored.packed) ?? .tree(object) : .tree(object)
         byKind[key.groupKind, default: [:]][key.namespace, default: []].insert(key.name)
         for (k, v) in object.labels {
             byLabel[LabelSlot(kind: key.groupKind, namespace: key.namespace, label: k, value: v), default: []].insert(key.name)
@@ -142,7 +194,7 @@ public struct Snapshot: Sendable {
 
     @discardableResult
     public mutating func remove(_ key: ObjectKey) -> KubeObject? {
-        guard let old = objects.removeValue(forKey: key) else { return nil }
+        guard let old = objects.removeValue(forKey: key)?.object else { return nil }
         byKind[key.groupKind]?[key.namespace]?.remove(key.name)
         if byKind[key.groupKind]?[key.namespace]?.isEmpty == true { byKind[key.groupKind]?[key.namespace] = nil }
         for (k, v) in old.labels {

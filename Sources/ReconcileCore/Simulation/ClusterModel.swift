@@ -220,7 +220,12 @@ public struct ClusterModel: Sendable {
     // MARK: output
 
     /// The contract's List: every object, sorted by apiVersion, kind, namespace, name.
-    public var list: Value { ObjectList.value(Array(snapshot.objects.values)) }
+    public var list: Value {
+        var objects: [KubeObject] = []
+        objects.reserveCapacity(snapshot.count)
+        snapshot.forEachObject { objects.append($1) }
+        return ObjectList.value(objects)
+    }
 
     // MARK: internals
 

@@ -254,7 +254,7 @@ struct OscillationDetector {
         guard round >= Self.startRound else { return nil }
         if !started {
             started = true
-            for (key, o) in model.snapshot.objects {
+            model.snapshot.forEachObject { key, o in
                 let f = ObjectFingerprint.of(o)
                 perObject[key] = f
                 total &+= f

@@ -41,7 +41,7 @@ struct ConvergeCommand: Command {
             let result = try converger.converge(ClusterModel(snapshot: snapshot, now: env.now))
             // The converged cluster is ~20 times the input: stream it rather than build one string.
             var out = CommandOutput()
-            out.streamed = StreamedDocument.list(Array(result.model.snapshot.objects.values), format: format)
+            out.streamed = StreamedDocument.list(result.model.snapshot, format: format)
             if explain {
                 for entry in result.trace { out.error(entry.text) }
                 out.error("converged after \(ConvergeError.rounds(result.rounds)) at \(result.model.now.rfc3339)")

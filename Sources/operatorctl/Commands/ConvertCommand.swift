@@ -20,9 +20,9 @@ struct ConvertCommand: Command {
             return .usageError(error, usage)
         }
         do throws(LoadErrors) {
-            let loaded = try InputFiles.loadObjects(args, context: context, fillServerMetadata: false)
+            let snapshot = try InputFiles.loadSnapshot(args, context: context, fillServerMetadata: false)
             var out = CommandOutput()
-            out.streamed = StreamedDocument.list(loaded.map(\.object), format: format)
+            out.streamed = StreamedDocument.list(snapshot, format: format)
             return out
         } catch {
             return .inputErrors(error)

@@ -79,15 +79,15 @@ enum InputFiles {
     }
 
     /// Reads and loads into a snapshot (recording where each object came from). Each object goes
-    /// into the snapshot as soon as it is read, so its parsed tree dies right after.
-    static func loadSnapshot(_ args: ParsedArguments, context: CommandContext, now: Timestamp = .simulationEpoch) throws(LoadErrors) -> Snapshot {
+    /// into the snapshot, packed, as soon as it is read, so its parsed tree dies right after.
+    static func loadSnapshot(_ args: ParsedArguments, context: CommandContext, fillServerMetadata: Bool = true, now: Timestamp = .simulationEpoch) throws(LoadErrors) -> Snapshot {
         var snapshot = Snapshot()
         if args.value("shuffle-seed") != nil {
             // The determinism check permutes the whole input order, so it needs every object first.
-            for item in try loadObjects(args, context: context, now: now) { SnapshotLoader.insert(item, into: &snapshot) }
+            for item in try loadObjects(args, context: context, fillServerMetadata: fillServerMetadata, now: now) { SnapshotLoader.insert(item, into: &snapshot) }
             return snapshot
         }
-        try load(args, context: context, now: now, into: &snapshot)
+        try load(args, context: context, fillServerMetadata: fillServerMetadata, now: now, into: &snapshot)
         return snapshot
     }
 }

@@ -44,10 +44,11 @@ enum StreamedDocument {
         }
     }
 
-    /// The contract's List of `objects` (sorted by apiVersion, kind, namespace, name).
-    static func list(_ objects: [KubeObject], format: CommonOptions.Format) -> StreamedOutput {
-        let sorted = ObjectList.sortedByReference(objects)
-        return output(format: format, header: ObjectList.header, listKey: ObjectList.listKey, count: sorted.count) { sorted[$0].value }
+    /// The contract's List of every object in `snapshot` (sorted by apiVersion, kind, namespace,
+    /// name); a packed object is decoded only while its item is written.
+    static func list(_ snapshot: Snapshot, format: CommonOptions.Format) -> StreamedOutput {
+        let keys = snapshot.keysByReference
+        return output(format: format, header: ObjectList.header, listKey: ObjectList.listKey, count: keys.count) { snapshot.get(keys[$0])?.value ?? .null }
     }
 
     /// Encodes `range` in chunks on all cores; the result keeps the range's order.

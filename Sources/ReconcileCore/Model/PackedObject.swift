@@ -1,0 +1,303 @@
+/// A `KubeObject` kept as compact bytes, decoded back into its tree on every read.
+///
+/// A loaded object's tree costs about five bytes of memory per byte of input (map entry arrays,
+/// array headers, allocator overhead, out-of-line strings); these bytes cost less than one. A
+/// large snapshot is stored this way (`Snapshot.upsert(_:packed:)`) so that reading a file does
+/// not hold every object's tree at once.
+///
+/// The encoding is self-describing and exact: maps keep their order, an int stays an int, a
+/// double keeps its bit pattern (−0.0 and NaN included). Each value is a tag byte then its
+/// payload; lengths and counts are LEB128 varints, given before the items so the decoder reserves
+/// room once. A string is a varint `n` then, when `n` is even, `n/2` raw UTF-8 bytes, and when `n`
+/// is odd, entry `n/2` of `commonStrings` (the keys and values most manifests repeat).
+public struct PackedObject: Sendable, Equatable {
+    /// The encoded root map (its tag included).
+    public let bytes: [UInt8]
+
+    /// Nil when the tree nests deeper than `maxDepth` (the decoder's limit): keep such an object as a tree.
+    public init?(_ object: KubeObject) {
+        var encoder = Encoder()
+        encoder.out.reserveCapacity(1024)
+        guard encoder.encode(map: object.root, depth: 1) else { return nil }
+        // An exact-size copy: the growing buffer's spare capacity would be kept for as long as
+        // the object is.
+        let encoded = encoder.out
+        bytes = [UInt8](unsafeUninitializedCapacity: encoded.count) { buffer, initialized in
+            initialized = buffer.initialize(fromContentsOf: encoded)
+        }
+    }
+
+    /// Bytes as they are, for tests of what decoding does with bytes it did not produce.
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// The decoded tree. Bytes we did not produce (or cut short) decode to an empty object rather
+    /// than crash; they cannot come from outside the process.
+    public var object: KubeObject {
+        bytes.withUnsafeBufferPointer { buffer in
+            var decoder = Decoder(buffer)
+            guard case .object(let root)? = decoder.value(depth: 1), decoder.at == buffer.count else { return KubeObject(root: OrderedMap()) }
+            return KubeObject(root: root)
+        }
+    }
+
+    /// A top-level string field (`apiVersion`), read without decoding the rest of the tree.
+    public func rootString(_ key: String) -> String? {
+        bytes.withUnsafeBufferPointer { buffer in
+            var decoder = Decoder(buffer)
+            guard decoder.byte() == Tag.object, let count = decoder.count() else { return nil }
+            for _ in 0..<count {
+                guard let k = decoder.string() else { return nil }
+                if k == key {
+                    guard decoder.byte() == Tag.string else { return nil }
+                    return decoder.string()
+                }
+                guard decoder.skip(depth: 1) else { return nil }
+            }
+            return nil
+        }
+    }
+
+    /// Deeper trees are not packed: the decoder recurses once per level and must not exhaust a
+    /// worker thread's stack on bytes it did not produce. The JSON reader's own limit.
+    public static let maxDepth = JSONReader.maxDepth
+
+    enum Tag {
+        static let null: UInt8 = 0
+        static let `false`: UInt8 = 1
+        static let `true`: UInt8 = 2
+        static let int: UInt8 = 3
+        static let double: UInt8 = 4
+        static let string: UInt8 = 5
+        static let array: UInt8 = 6
+        static let object: UInt8 = 7
+    }
+
+    // MARK: encoding
+
+    private struct Encoder {
+        var out: [UInt8] = []
+
+        mutating func encode(_ value: Value, depth: Int) -> Bool {
+            switch value {
+            case .null: out.append(Tag.null)
+            case .bool(let b): out.append(b ? Tag.true : Tag.false)
+            case .int(let i):
+                out.append(Tag.int)
+                varint(UInt64(bitPattern: (i << 1) ^ (i >> 63)))  // zigzag: small negatives stay short
+            case .double(let d):
+                out.append(Tag.double)
+                var bits = d.bitPattern
+                for _ in 0..<8 {
+                    out.append(UInt8(truncatingIfNeeded: bits))
+                    bits >>= 8
+                }
+            case .string(let s):
+                out.append(Tag.string)
+                string(s)
+            case .array(let items):
+                guard depth < PackedObject.maxDepth else { return false }
+                out.append(Tag.array)
+                varint(UInt64(items.count))
+                for item in items where !encode(item, depth: depth + 1) { return false }
+            case .object(let map):
+                return encode(map: map, depth: depth)
+            }
+            return true
+        }
+
+        mutating func encode(map: OrderedMap, depth: Int) -> Bool {
+            guard depth < PackedObject.maxDepth else { return false }
+            out.append(Tag.object)
+            varint(UInt64(map.count))
+            for (k, v) in map {
+                string(k)
+                if !encode(v, depth: depth + 1) { return false }
+            }
+            return true
+        }
+
+        mutating func string(_ s: String) {
+            let utf8 = s.utf8
+            if utf8.count <= CommonStrings.maxLength, let i = CommonStrings.index[s] {
+                varint(UInt64(i) << 1 | 1)
+                return
+            }
+            varint(UInt64(utf8.count) << 1)
+            out.append(contentsOf: utf8)
+        }
+
+        mutating func varint(_ n: UInt64) {
+            var n = n
+            while n >= 0x80 {
+                out.append(UInt8(truncatingIfNeeded: n) | 0x80)
+                n >>= 7
+            }
+            out.append(UInt8(n))
+        }
+    }
+
+    // MARK: decoding
+
+    /// One pass over the bytes; every read is bounds-checked and reports failure as nil.
+    private struct Decoder {
+        let buffer: UnsafeBufferPointer<UInt8>
+        var at = 0
+        init(_ buffer: UnsafeBufferPointer<UInt8>) { self.buffer = buffer }
+
+        mutating func byte() -> UInt8? {
+            guard at < buffer.count else { return nil }
+            defer { at += 1 }
+            return buffer[at]
+        }
+
+        mutating func varint() -> UInt64? {
+            var result: UInt64 = 0
+            var shift: UInt64 = 0
+            while at < buffer.count, shift < 64 {
+                let b = buffer[at]
+                at += 1
+                result |= UInt64(b & 0x7F) << shift
+                if b < 0x80 { return result }
+                shift += 7
+            }
+            return nil
+        }
+
+        /// A count of items, each at least one byte long: larger than what is left means bad bytes
+        /// (checked so a bad count never reserves gigabytes).
+        mutating func count() -> Int? {
+            guard let n = varint(), n <= UInt64(buffer.count - at) else { return nil }
+            return Int(n)
+        }
+
+        mutating func string() -> String? {
+            guard let n = varint() else { return nil }
+            if n & 1 == 1 {
+                let i = n >> 1
+                guard i < UInt64(CommonStrings.table.count) else { return nil }
+                return CommonStrings.table[Int(i)]
+            }
+            let length = n >> 1
+            guard length <= UInt64(buffer.count - at) else { return nil }
+            let start = at
+            at += Int(length)
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<at]), as: UTF8.self)
+        }
+
+        mutating func value(depth: Int) -> Value? {
+            guard let tag = byte() else { return nil }
+            switch tag {
+            case Tag.null: return .null
+            case Tag.false: return .bool(false)
+            case Tag.true: return .bool(true)
+            case Tag.int:
+                guard let z = varint() else { return nil }
+                return .int(Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1))
+            case Tag.double:
+                guard buffer.count - at >= 8 else { return nil }
+                var bits: UInt64 = 0
+                for i in 0..<8 { bits |= UInt64(buffer[at + i]) << (8 * UInt64(i)) }
+                at += 8
+                return .double(Double(bitPattern: bits))
+            case Tag.string:
+                return string().map { .string($0) }
+            case Tag.array:
+                guard depth < PackedObject.maxDepth, let n = count() else { return nil }
+                var items: [Value] = []
+                items.reserveCapacity(n)
+                for _ in 0..<n {
+                    guard let item = value(depth: depth + 1) else { return nil }
+                    items.append(item)
+                }
+                return .array(items)
+            case Tag.object:
+                guard depth < PackedObject.maxDepth, let n = count() else { return nil }
+                var entries: [OrderedMap.Entry] = []
+                entries.reserveCapacity(n)
+                for _ in 0..<n {
+                    guard let k = string(), let v = value(depth: depth + 1) else { return nil }
+                    entries.append((k, v))
+                }
+                return .object(OrderedMap(uniqueEntries: entries))
+            default:
+                return nil
+            }
+        }
+
+        /// Steps over one value without building it.
+        mutating func skip(depth: Int) -> Bool {
+            guard let tag = byte() else { return false }
+            switch tag {
+            case Tag.null, Tag.false, Tag.true: return true
+            case Tag.int: return varint() != nil
+            case Tag.double:
+                guard buffer.count - at >= 8 else { return false }
+                at += 8
+                return true
+            case Tag.string: return skipString()
+            case Tag.array:
+                guard depth < PackedObject.maxDepth, let n = count() else { return false }
+                for _ in 0..<n where !skip(depth: depth + 1) { return false }
+                return true
+            case Tag.object:
+                guard depth < PackedObject.maxDepth, let n = count() else { return false }
+                for _ in 0..<n where !(skipString() && skip(depth: depth + 1)) { return false }
+                return true
+            default:
+                return false
+            }
+        }
+
+        mutating func skipString() -> Bool {
+            guard let n = varint() else { return false }
+            if n & 1 == 1 { return n >> 1 < UInt64(CommonStrings.table.count) }
+            guard n >> 1 <= UInt64(buffer.count - at) else { return false }
+            at += Int(n >> 1)
+            return true
+        }
+    }
+}
+
+/// Keys and values nearly every manifest repeats, stored as a one- or two-byte index instead of
+/// their bytes. Decoding one returns the table's string, so long ones share storage instead of
+/// each decoded copy allocating its own. Only this process reads the bytes: the table may change
+/// freely between versions.
+enum CommonStrings {
+    static let table: [String] = [
+        // Object structure
+        "apiVersion", "kind", "metadata", "name", "namespace", "labels", "annotations", "uid",
+        "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp", "ownerReferences",
+        "finalizers", "controller", "blockOwnerDeletion", "spec", "status", "data", "items",
+        // Status
+        "conditions", "type", "reason", "message", "lastTransitionTime", "observedGeneration", "phase",
+        "True", "False", "Unknown", "Ready",
+        // API versions and kinds
+        "v1", "apps/v1", "rbac.authorization.k8s.io/v1", "toolhive.stacklok.dev/v1alpha1", "toolhive.stacklok.dev/v1beta1",
+        "ConfigMap", "Secret", "Service", "ServiceAccount", "Deployment", "StatefulSet", "Role", "RoleBinding",
+        "MCPServer", "MCPRemoteProxy", "MCPServerEntry", "MCPGroup", "MCPToolConfig", "MCPExternalAuthConfig",
+        "VirtualMCPServer", "MCPRegistry",
+        // ToolHive specs
+        "image", "transport", "port", "proxyPort", "mcpPort", "targetPort", "groupRef", "toolConfigRef",
+        "externalAuthConfigRef", "oidcConfigRef", "authzConfig", "config", "incomingAuth", "outgoingAuth",
+        "aggregation", "conflictResolution", "conflictResolutionConfig", "prefixFormat", "toolsFilter",
+        "toolsOverride", "description", "stdio", "sse", "streamable-http", "url", "remoteURL",
+        // Pods and workloads
+        "env", "value", "valueFrom", "secretKeyRef", "configMapKeyRef", "fieldRef", "fieldPath", "key",
+        "args", "command", "resources", "limits", "requests", "cpu", "memory", "containers", "template",
+        "selector", "matchLabels", "replicas", "ports", "containerPort", "protocol", "TCP", "volumes",
+        "volumeMounts", "mountPath", "readOnly", "configMap", "serviceAccountName", "securityContext",
+        "livenessProbe", "readinessProbe", "httpGet", "path", "periodSeconds", "timeoutSeconds",
+        "failureThreshold", "initialDelaySeconds", "http", "sessionAffinity", "clusterIP",
+        // RBAC
+        "rules", "apiGroups", "verbs", "roleRef", "apiGroup", "subjects",
+        // Labels
+        "app", "app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component",
+        "app.kubernetes.io/managed-by", "toolhive", "toolhive-name", "toolhive-operator", "true", "false",
+    ]
+    static let maxLength = table.reduce(0) { max($0, $1.utf8.count) }
+    static let index: [String: Int] = {
+        var out: [String: Int] = [:]
+        for (i, s) in table.enumerated() where out[s] == nil { out[s] = i }
+        return out
+    }()
+}
