@@ -117,13 +117,12 @@ public struct PackedObject: Sendable, Equatable {
         }
 
         mutating func string(_ s: String) {
-            let utf8 = s.utf8
-            if utf8.count <= CommonStrings.maxLength, let i = CommonStrings.index[s] {
+            if let i = CommonStrings.index(of: s) {
                 varint(UInt64(i) << 1 | 1)
                 return
             }
-            varint(UInt64(utf8.count) << 1)
-            out.append(contentsOf: utf8)
+            varint(UInt64(s.utf8.count) << 1)
+            out.append(contentsOf: s.utf8)
         }
 
         mutating func varint(_ n: UInt64) {
@@ -294,10 +293,28 @@ enum CommonStrings {
         "app", "app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component",
         "app.kubernetes.io/managed-by", "toolhive", "toolhive-name", "toolhive-operator", "true", "false",
     ]
-    static let maxLength = table.reduce(0) { max($0, $1.utf8.count) }
-    static let index: [String: Int] = {
-        var out: [String: Int] = [:]
-        for (i, s) in table.enumerated() where out[s] == nil { out[s] = i }
+
+    /// The table's position of `s`, if it is there. Every string of every loaded object is looked
+    /// up: hashing each one was a tenth of `convert`, so candidates are found by length and first
+    /// and last byte instead, and most strings are turned away by an empty bucket.
+    static func index(of s: String) -> Int? {
+        guard let slot = slot(s) else { return nil }
+        for (candidate, i) in buckets[slot] where candidate == s { return i }
+        return nil
+    }
+
+    private static let buckets: [[(String, Int)]] = {
+        var out = [[(String, Int)]](repeating: [], count: 256)
+        for (i, s) in table.enumerated() {
+            if let slot = slot(s) { out[slot].append((s, i)) }
+        }
         return out
     }()
+
+    private static func slot(_ s: String) -> Int? {
+        let utf8 = s.utf8
+        let n = utf8.count
+        guard n > 0, n <= 32, let first = utf8.first, let last = utf8.last else { return nil }
+        return (n &* 31 &+ Int(first) &* 7 &+ Int(last)) & 255
+    }
 }

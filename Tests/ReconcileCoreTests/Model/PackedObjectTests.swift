@@ -139,7 +139,14 @@ func identical(_ a: [KubeObject], _ b: [KubeObject]) -> Bool {
 
     @Test func everyCommonStringIsDistinctAndFindable() {
         #expect(Set(CommonStrings.table).count == CommonStrings.table.count)
-        for (i, s) in CommonStrings.table.enumerated() { #expect(CommonStrings.index[s] == i) }
+        for (i, s) in CommonStrings.table.enumerated() {
+            #expect(CommonStrings.index(of: s) == i, "\(s)")
+            // Near misses are found only when they are themselves in the table ("ports" → "port").
+            for other in [s + "x", String(s.dropLast()), String(s.dropFirst()), s.uppercased()] where other != s {
+                #expect(CommonStrings.index(of: other).map { CommonStrings.table[$0] } == (CommonStrings.table.contains(other) ? other : nil))
+            }
+        }
+        #expect(CommonStrings.index(of: "") == nil)
     }
 }
 
