@@ -1,7 +1,7 @@
 /// A `KubeObject` kept as compact bytes, decoded back into its tree on every read.
 ///
 /// A loaded object's tree costs about five bytes of memory per byte of input (map entry arrays,
-/// array headers, allocator overhead, out-of-line strings); these bytes cost less than one. A
+/// array headers, allocator overhead, out-of-line strings); these bytes about half a byte. A
 /// large snapshot is stored this way (`Snapshot.upsert(_:packed:)`) so that reading a file does
 /// not hold every object's tree at once.
 ///

@@ -16,8 +16,8 @@ public struct FileLocation: Sendable, Hashable, CustomStringConvertible {
 /// Built in one pass; the live adapter keeps it current with `upsert`/`remove`, so the core reads
 /// the same type offline and live.
 ///
-/// An object is stored as its tree or packed (`PackedObject`, a fifth of the memory, decoded on
-/// every read). The CLI packs what it loads from files, so a large input never has every tree in
+/// An object is stored as its tree or packed (`PackedObject`, about a tenth of a tree's memory,
+/// decoded on every read). The CLI packs what it loads from files, so a large input never has every tree in
 /// memory at once; objects written later (by the engine, the adapter) stay trees, because they
 /// are rewritten and read again constantly. The indexes are built from the tree at insertion, so
 /// answering an index query never decodes anything; reads return trees either way.
