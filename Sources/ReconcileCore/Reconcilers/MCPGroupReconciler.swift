@@ -45,7 +45,7 @@ public struct MCPGroupReconciler: Reconciler {
             (Kinds.mcpServer, "servers", "serverCount"), (Kinds.mcpRemoteProxy, "remoteProxies", "remoteProxyCount"),
             (Kinds.mcpServerEntry, "entries", "entryCount"),
         ] {
-            let names = MCPGroup.members(of: kind, group: object.name, namespace: object.namespace, in: snapshot).map(\.name)
+            let names = MCPGroup.memberKeys(of: kind, group: object.name, namespace: object.namespace, in: snapshot).map(\.name)
             status[listKey] = names.isEmpty ? Optional<Value>.none : Value.strings(names)
             status[countKey] = names.isEmpty ? Optional<Value>.none : Value.int(Int64(names.count))
         }

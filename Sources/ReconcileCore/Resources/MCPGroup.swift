@@ -20,10 +20,15 @@ public struct MCPGroup: Sendable, Hashable {
         description = try FieldReader(object.spec, path: "spec").optionalString("description")
     }
 
-    /// Names of the members of one kind: same namespace, exact `groupRef` match, sorted by byte order.
+    /// The members of one kind: same namespace, exact `groupRef` match, sorted by name in byte order.
     public static func members(of kind: GroupKind, group: String, namespace: String, in snapshot: Snapshot) -> [KubeObject] {
-        snapshot.lookup(FieldIndex.groupRef, namespace: namespace, value: group)
-            .filter { $0.groupKind == kind }
+        memberKeys(of: kind, group: group, namespace: namespace, in: snapshot).compactMap { snapshot.get($0) }
+    }
+
+    /// The members' keys, in the same order, from the field index alone: reading the objects
+    /// decodes each packed one, and the group's status needs only names.
+    public static func memberKeys(of kind: GroupKind, group: String, namespace: String, in snapshot: Snapshot) -> [ObjectKey] {
+        snapshot.lookup(FieldIndex.groupRef, kind: kind, namespace: namespace, value: group)
             .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
 }
