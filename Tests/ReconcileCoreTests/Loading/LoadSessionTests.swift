@@ -50,7 +50,7 @@ import Testing
         } catch {
             return Outcome(errors: error.errors.map(\.description))
         }
-        let keys = snapshot.objects.keys.sorted()
+        let keys = snapshot.keys.sorted()
         return Outcome(objects: keys.compactMap { snapshot.get($0) }, locations: keys.compactMap { snapshot.origins[$0] })
     }
 
