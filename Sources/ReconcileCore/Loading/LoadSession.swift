@@ -174,10 +174,9 @@ public protocol LoadSink {
 }
 
 extension Snapshot: LoadSink {
-    public func origin(of key: ObjectKey) -> FileLocation? { origins[key] }
     public mutating func add(_ item: SnapshotLoader.Loaded) { SnapshotLoader.insert(item, into: &self) }
     public mutating func dropObjects(from path: String) {
-        for key in origins.filter({ $0.value.path == path }).keys { remove(key) }
+        for (key, origin) in origins where origin.path == path { remove(key) }
     }
 }
 

@@ -103,8 +103,7 @@ public struct SnapshotLoader: Sendable {
     /// THE place loaded objects enter a snapshot (with where each came from), packed: loaded
     /// objects are mostly only read, and their trees would be most of a large input's memory.
     public static func insert(_ item: Loaded, into snapshot: inout Snapshot) {
-        snapshot.upsert(item.object, packed: true)
-        snapshot.origins[item.object.key] = item.location
+        snapshot.upsert(item.object, packed: true, origin: item.location)
     }
 
     /// A document is either one object, a `List` of objects, or empty.

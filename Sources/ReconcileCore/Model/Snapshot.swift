@@ -22,7 +22,9 @@ public struct FileLocation: Sendable, Hashable, CustomStringConvertible {
 /// are rewritten and read again constantly. The indexes are built from the tree at insertion, so
 /// answering an index query never decodes anything; reads return trees either way.
 public struct Snapshot: Sendable {
-    private var objects: [ObjectKey: Stored] = [:]
+    /// Each object with where it was read from: one map for both, because at 10,000 objects a
+    /// second map keyed by `ObjectKey` (64 bytes a key) was 3 MB of the CLI's peak while it grew.
+    private var objects: [ObjectKey: Entry] = [:]
     /// kind → namespace → names
     private var byKind: [GroupKind: [String: Set<String>]] = [:]
     /// kind + namespace + "key=value" → names
@@ -31,8 +33,18 @@ public struct Snapshot: Sendable {
     private var byOwner: [String: Set<ObjectKey>] = [:]
     /// field index + namespace + value → names
     private var byField: [FieldSlot: Set<String>] = [:]
-    /// Where each object came from, when it was read from a file.
-    public var origins: [ObjectKey: FileLocation] = [:]
+    /// Where each object came from, when it was read from a file (an object replaced by `upsert`
+    /// loses it: the new version was not read from there).
+    public var origins: [ObjectKey: FileLocation] {
+        var out: [ObjectKey: FileLocation] = [:]
+        for (key, entry) in objects { if let origin = entry.origin { out[key] = origin } }
+        return out
+    }
+    public func origin(of key: ObjectKey) -> FileLocation? { objects[key]?.origin }
+    /// Records where a stored object was read from (nothing for a key not stored).
+    public mutating func setOrigin(_ origin: FileLocation?, of key: ObjectKey) {
+        objects[key]?.origin = origin
+    }
 
     private struct LabelSlot: Hashable, Sendable {
         var kind: GroupKind
@@ -45,6 +57,11 @@ public struct Snapshot: Sendable {
         var kind: GroupKind
         var namespace: String
         var value: String
+    }
+
+    private struct Entry: Sendable {
+        var stored: Stored
+        var origin: FileLocation?
     }
 
     /// One stored object.
@@ -76,12 +93,12 @@ public struct Snapshot: Sendable {
     /// Every object's key, in no particular order.
     public var keys: some Collection<ObjectKey> { objects.keys }
     /// Every object, sorted by key (decodes every packed object: for small snapshots and tests).
-    public var allObjects: [KubeObject] { objects.keys.sorted().compactMap { objects[$0]?.object } }
+    public var allObjects: [KubeObject] { objects.keys.sorted().compactMap { objects[$0]?.stored.object } }
 
     /// Calls `body` with every object, in no particular order; a packed object's tree lives only
     /// for its call.
     public func forEachObject(_ body: (ObjectKey, KubeObject) throws -> Void) rethrows {
-        for (key, stored) in objects { try body(key, stored.object) }
+        for (key, entry) in objects { try body(key, entry.stored.object) }
     }
 
     /// Every key, in the order of the contract's List (apiVersion, kind, namespace, name) —
@@ -93,14 +110,18 @@ public struct Snapshot: Sendable {
         var runs: [(apiVersion: String, kind: String, keys: [ObjectKey])] = []
         for kind in byKind.keys {
             var byVersion: [String: [ObjectKey]] = [:]
-            for key in keys(kind) { byVersion[objects[key]?.apiVersion ?? "", default: []].append(key) }
+            for key in keys(kind) { byVersion[objects[key]?.stored.apiVersion ?? "", default: []].append(key) }
             for (apiVersion, keys) in byVersion { runs.append((apiVersion, kind.kind, keys)) }
         }
         runs.sort { ($0.apiVersion, $0.kind) < ($1.apiVersion, $1.kind) }
-        return runs.flatMap(\.keys)
+        // Sized up front: growing by doubling held two copies of most keys at the CLI's peak.
+        var out: [ObjectKey] = []
+        out.reserveCapacity(objects.count)
+        for run in runs { out.append(contentsOf: run.keys) }
+        return out
     }
 
-    public func get(_ key: ObjectKey) -> KubeObject? { objects[key]?.object }
+    public func get(_ key: ObjectKey) -> KubeObject? { objects[key]?.stored.object }
     public func get(_ kind: GroupKind, namespace: String, name: String) -> KubeObject? {
         get(ObjectKey(kind, namespace: namespace, name: name))
     }
@@ -174,10 +195,11 @@ public struct Snapshot: Sendable {
 
     /// Inserts or replaces an object, keeping every index in step. `packed` stores it as
     /// compact bytes (see the type's comment): for objects loaded in bulk and mostly only read.
-    public mutating func upsert(_ object: KubeObject, packed: Bool = false) {
+    public mutating func upsert(_ object: KubeObject, packed: Bool = false, origin: FileLocation? = nil) {
         let key = object.key
         if objects[key] != nil { remove(key) }
-        objects[key] = packed ? PackedObject(object).map(Stored.packed) ?? .tree(object) : .tree(object)
+        let stored = packed ? PackedObject(object).map(Stored.packed) ?? .tree(object) : .tree(object)
+        objects[key] = Entry(stored: stored, origin: origin)
         byKind[key.groupKind, default: [:]][key.namespace, default: []].insert(key.name)
         for (k, v) in object.labels {
             byLabel[LabelSlot(kind: key.groupKind, namespace: key.namespace, label: k, value: v), default: []].insert(key.name)
@@ -194,7 +216,7 @@ public struct Snapshot: Sendable {
 
     @discardableResult
     public mutating func remove(_ key: ObjectKey) -> KubeObject? {
-        guard let old = objects.removeValue(forKey: key)?.object else { return nil }
+        guard let old = objects.removeValue(forKey: key)?.stored.object else { return nil }
         byKind[key.groupKind]?[key.namespace]?.remove(key.name)
         if byKind[key.groupKind]?[key.namespace]?.isEmpty == true { byKind[key.groupKind]?[key.namespace] = nil }
         for (k, v) in old.labels {
@@ -213,7 +235,6 @@ public struct Snapshot: Sendable {
                 if byField[slot]?.isEmpty == true { byField[slot] = nil }
             }
         }
-        origins[key] = nil
         return old
     }
 }

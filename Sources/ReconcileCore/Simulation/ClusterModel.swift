@@ -61,9 +61,8 @@ public struct ClusterModel: Sendable {
     }
 
     public init(snapshot: Snapshot, now: Timestamp = .simulationEpoch) {
-        let origins = snapshot.origins
         self.init(objects: snapshot.allObjects, now: now)
-        self.snapshot.origins = origins
+        for (key, origin) in snapshot.origins { self.snapshot.setOrigin(origin, of: key) }
     }
 
     public func get(_ key: ObjectKey) -> KubeObject? { snapshot.get(key) }
