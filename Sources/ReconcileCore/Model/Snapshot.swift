@@ -18,9 +18,10 @@ public struct FileLocation: Sendable, Hashable, CustomStringConvertible {
 ///
 /// An object is stored as its tree or packed (`PackedObject`, about a tenth of a tree's memory,
 /// decoded on every read). The CLI packs what it loads from files, so a large input never has every tree in
-/// memory at once; objects written later (by the engine, the adapter) stay trees, because they
-/// are rewritten and read again constantly. The indexes are built from the tree at insertion, so
-/// answering an index query never decodes anything; reads return trees either way.
+/// memory at once, and the offline engine's `ClusterModel` packs every object it stores (its
+/// converged cluster is ~30 times the input); the live adapter's objects stay trees, because
+/// they are rewritten and read again constantly. The indexes are built from the tree at
+/// insertion, so answering an index query never decodes anything; reads return trees either way.
 public struct Snapshot: Sendable {
     /// Each object with where it was read from: one map for both, because at 10,000 objects a
     /// second map keyed by `ObjectKey` (64 bytes a key) was 3 MB of the CLI's peak while it grew.
@@ -60,28 +61,8 @@ public struct Snapshot: Sendable {
     }
 
     private struct Entry: Sendable {
-        var stored: Stored
+        var stored: StoredObject
         var origin: FileLocation?
-    }
-
-    /// One stored object.
-    private enum Stored: Sendable {
-        case tree(KubeObject)
-        case packed(PackedObject)
-
-        var object: KubeObject {
-            switch self {
-            case .tree(let o): return o
-            case .packed(let p): return p.object
-            }
-        }
-        /// The object's apiVersion, without decoding a packed object.
-        var apiVersion: String {
-            switch self {
-            case .tree(let o): return o.apiVersion
-            case .packed(let p): return p.rootString("apiVersion") ?? ""
-            }
-        }
     }
 
     public init() {}
@@ -124,6 +105,12 @@ public struct Snapshot: Sendable {
     public func get(_ key: ObjectKey) -> KubeObject? { objects[key]?.stored.object }
     public func get(_ kind: GroupKind, namespace: String, name: String) -> KubeObject? {
         get(ObjectKey(kind, namespace: namespace, name: name))
+    }
+
+    /// Whether an object is stored: `get(key) != nil` without decoding it.
+    public func contains(_ key: ObjectKey) -> Bool { objects[key] != nil }
+    public func contains(_ kind: GroupKind, namespace: String, name: String) -> Bool {
+        contains(ObjectKey(kind, namespace: namespace, name: name))
     }
 
     /// Objects of a kind, in one namespace or (nil) all, sorted by namespace then name.
@@ -193,12 +180,29 @@ public struct Snapshot: Sendable {
 
     // MARK: changes
 
+    /// The object as stored (its packed bytes, when packed), for keeping a version of it without
+    /// decoding it (the offline engine keeps the last rounds' writes this way).
+    func stored(_ key: ObjectKey) -> StoredObject? { objects[key]?.stored }
+
     /// Inserts or replaces an object, keeping every index in step. `packed` stores it as
     /// compact bytes (see the type's comment): for objects loaded in bulk and mostly only read.
-    public mutating func upsert(_ object: KubeObject, packed: Bool = false, origin: FileLocation? = nil) {
+    /// Returns the object as stored.
+    @discardableResult
+    public mutating func upsert(_ object: KubeObject, packed: Bool = false, origin: FileLocation? = nil) -> StoredObject {
+        upsert(object, packed: packed, origin: origin, replacing: nil)
+    }
+
+    /// `upsert`, given the version it replaces (exactly the stored one, which the caller has
+    /// just read) so that unindexing it need not decode it again.
+    @discardableResult
+    mutating func upsert(_ object: KubeObject, packed: Bool, origin: FileLocation? = nil, replacing previous: KubeObject?) -> StoredObject {
         let key = object.key
-        if objects[key] != nil { remove(key) }
-        let stored = packed ? PackedObject(object).map(Stored.packed) ?? .tree(object) : .tree(object)
+        if let previous, objects.removeValue(forKey: key) != nil {
+            unindex(previous, key)
+        } else if objects[key] != nil {
+            remove(key)
+        }
+        let stored = StoredObject(object, packed: packed)
         objects[key] = Entry(stored: stored, origin: origin)
         byKind[key.groupKind, default: [:]][key.namespace, default: []].insert(key.name)
         for (k, v) in object.labels {
@@ -212,11 +216,18 @@ public struct Snapshot: Sendable {
                 byField[FieldSlot(index: index.name, kind: key.groupKind, namespace: key.namespace, value: value), default: []].insert(key.name)
             }
         }
+        return stored
     }
 
     @discardableResult
     public mutating func remove(_ key: ObjectKey) -> KubeObject? {
         guard let old = objects.removeValue(forKey: key)?.stored.object else { return nil }
+        unindex(old, key)
+        return old
+    }
+
+    /// Removes `old`, stored at `key`, from every index.
+    private mutating func unindex(_ old: KubeObject, _ key: ObjectKey) {
         byKind[key.groupKind]?[key.namespace]?.remove(key.name)
         if byKind[key.groupKind]?[key.namespace]?.isEmpty == true { byKind[key.groupKind]?[key.namespace] = nil }
         for (k, v) in old.labels {
@@ -235,7 +246,6 @@ public struct Snapshot: Sendable {
                 if byField[slot]?.isEmpty == true { byField[slot] = nil }
             }
         }
-        return old
     }
 }
 
