@@ -60,7 +60,7 @@ public struct ClusterModel: Sendable {
             if o.creationTimestamp == nil { o.creationTimestamp = created }
             Self.applyDefaults(&o)
             keyByUID[o.uid] = key
-            snapshot.upsert(o, packed: true, origin: input.origin(of: key))
+            snapshot.upsert(o, packed: Self.packs(key), origin: input.origin(of: key))
         }
     }
 
@@ -311,14 +311,20 @@ public struct ClusterModel: Sendable {
         o.resourceVersion = String(revision)
         o.creationTimestamp = now.rfc3339
         if Self.hasGeneration(o) { o.generation = 1 }
-        keyByUID[o.uid] = o.key
-        return snapshot.upsert(o, packed: true)
+        let key = o.key
+        keyByUID[o.uid] = key
+        return snapshot.upsert(o, packed: Self.packs(key))
     }
+
+    /// ToolHive's own objects stay trees: they are the primaries, about a twentieth of a
+    /// converged cluster, and every controller reads them again and again (a group or tool
+    /// config once per member's reconcile, a server once per vMCP pass).
+    static func packs(_ key: ObjectKey) -> Bool { key.groupKind.group != Kinds.toolhiveGroup }
 
     private mutating func store(_ o: inout KubeObject, replacing existing: KubeObject) -> StoredObject {
         revision += 1
         o.resourceVersion = String(revision)
-        return snapshot.upsert(o, packed: true, replacing: existing)
+        return snapshot.upsert(o, packed: Self.packs(existing.key), replacing: existing)
     }
 
     /// Removes an object and collects its dependents whose owners are all gone.

@@ -37,7 +37,8 @@ public struct FieldOwnership: Sendable {
         // Every other manager's tree, decoded once for this apply.
         let others = lastApplied.filter { $0.manager != manager }.map { (manager: $0.manager, tree: Value.object($0.applied.object.root)) }
         var result = current
-        if let previous = applied(by: manager), previous != desiredValue {
+        let previous = applied(by: manager)
+        if let previous, previous != desiredValue {
             let sent = Set(FieldPaths.leaves(of: desiredValue))
             for path in FieldPaths.leaves(of: previous) where !sent.contains(path) {
                 let sharedWithOther = others.contains { FieldPaths.value(at: path, in: $0.tree) != nil }
@@ -65,7 +66,8 @@ public struct FieldOwnership: Sendable {
             }
             if changed { remember(tree.objectValue ?? OrderedMap(), for: other) }
         }
-        remember(desired, for: manager)
+        // Packing again what is already kept would only cost time.
+        if previous != desiredValue { remember(desired, for: manager) }
         return result
     }
 

@@ -71,9 +71,9 @@ public struct ProxyRunnerRule: WorldRule {
         /// nil when `naming` cannot be inverted.
         func server(named name: String) -> String?? {
             guard let (prefix, suffix) = affix else { return nil }
-            let bytes = Array(name.utf8)
-            guard bytes.count >= prefix.count + suffix.count, bytes.starts(with: prefix), bytes.suffix(suffix.count).elementsEqual(suffix) else { return .some(nil) }
-            let n = String(decoding: bytes[prefix.count..<(bytes.count - suffix.count)], as: UTF8.self)
+            let bytes = name.utf8
+            guard bytes.count >= prefix.count + suffix.count, bytes.starts(with: prefix), bytes.reversed().starts(with: suffix.reversed()) else { return .some(nil) }
+            let n = String(decoding: bytes.dropFirst(prefix.count).dropLast(suffix.count), as: UTF8.self)
             return .some(naming(n) == name ? n : nil)
         }
     }

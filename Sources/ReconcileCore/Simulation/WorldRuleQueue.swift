@@ -36,19 +36,18 @@ struct WorldRuleQueue {
 
     /// Marks what `changes` may have affected, for every rule.
     mutating func noteWrites(_ changes: [ClusterChange], rules: [any WorldRule], model: ClusterModel) {
-        for (index, rule) in rules.enumerated() {
-            func note(_ object: KubeObject?, _ key: ObjectKey) {
-                guard let object, due[index] != nil else { return }
-                guard let keys = rule.primaries(affectedBy: object, key: key, in: model) else {
-                    due[index] = nil
-                    return
-                }
-                for key in keys { due[index]?.insert(key) }
+        func note(_ index: Int, _ object: KubeObject?, _ key: ObjectKey) {
+            guard let object, due[index] != nil else { return }
+            guard let keys = rules[index].primaries(affectedBy: object, key: key, in: model) else {
+                due[index] = nil
+                return
             }
-            for change in changes {
-                guard due[index] != nil else { break }
-                note(change.old, change.key)
-                note(change.new, change.key)
+            for key in keys { due[index]?.insert(key) }
+        }
+        for change in changes {
+            for index in rules.indices where due[index] != nil {
+                note(index, change.old, change.key)
+                note(index, change.new, change.key)
             }
         }
     }

@@ -178,8 +178,8 @@ import Testing
         #expect(one.get(Fake.server("a").key)?.resourceVersion == "2")
     }
 
-    /// What the model writes is stored packed, and each change carries the versions as stored,
-    /// so converge can keep a round's writes without their trees.
+    /// What the model writes is stored packed (but for ToolHive's own kinds), and each change
+    /// carries the versions as stored, so converge can keep a round's writes without their trees.
     @Test func writesAreStoredPackedAndChangesCarryTheStoredVersions() throws {
         var m = ClusterModel(objects: [Fake.configMap("a", data: ["k": "1"])], now: t0)
         let key = ObjectKey(Kinds.configMap, namespace: "default", name: "a")
@@ -192,6 +192,9 @@ import Testing
         #expect(change.storedNew?.object.root == change.new?.root)
         #expect(m.get(key)?.root["data"]?["k"] == "2")
         #expect(m.snapshot.list(Kinds.configMap, namespace: "default").map(\.name) == ["a"])
+        // ToolHive's own objects, read again and again by every controller, stay trees.
+        try m.apply(Fake.server("s"))
+        if case .tree? = m.snapshot.stored(ObjectKey(Kinds.mcpServer, namespace: "default", name: "s")) {} else { Issue.record("an MCPServer is packed") }
     }
 
     @Test func actionsRunInOrder() throws {
