@@ -56,8 +56,13 @@ public struct Quantity: Sendable, Hashable, CustomStringConvertible {
         case .exact: break
         case .none: guard parts.hasDigits else { throw .numeric }  // Go's inf.Dec refuses "" and "."
         }
-        var amount = Amount(parts, exponent: exponent, format: format)
-        let finalFormat = amount.settle(format)
+        guard format == .binarySI else {
+            let text = Self.decimalText(negative: parts.negative, digits: parts.whole + parts.fraction, exponent: exponent - parts.fraction.count, format: format)
+            self.init(format: format, description: text)
+            return
+        }
+        var amount = BinaryAmount(parts, exponent: exponent)
+        let finalFormat = amount.settle()
         self.init(format: finalFormat, description: amount.canonical(finalFormat))
     }
 
@@ -181,21 +186,78 @@ public struct Quantity: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: value and printing
 
-    /// The exact value: ±`magnitude` × 10^`exponent`, `magnitude` without trailing zeros.
-    struct Amount {
+    /// ±`digits` × 10^`exponent` rounded up to 1n and printed in a decimal format (`AsCanonicalBytes`
+    /// and the suffix): the largest exponent, multiple of 3, that needs no fractional digits. Works
+    /// on the digit text, so a quantity of any length costs linear time.
+    static func decimalText<C: Collection>(negative: Bool, digits: C, exponent: Int, format: Format) -> String where C.Element == UInt8 {
+        var d = Array(digits.drop { $0 == 0x30 })
+        guard !d.isEmpty else { return "0" }
+        var e = exponent
+        func dropTrailingZeros() {
+            while d.last == 0x30 {
+                d.removeLast()
+                e += 1
+            }
+        }
+        dropTrailingZeros()
+        if e < -9 {
+            // Finer than nano: away from zero to the next 1n (Go's RoundUp at scale 9).
+            let cut = -9 - e
+            if cut >= d.count {
+                d = [0x31]
+            } else {
+                d.removeLast(cut)  // the last digit is not 0, so the value was inexact
+                var i = d.count - 1
+                while i >= 0, d[i] == 0x39 {
+                    d[i] = 0x30
+                    i -= 1
+                }
+                if i >= 0 { d[i] += 1 } else { d.insert(0x31, at: 0) }
+            }
+            e = -9
+            dropTrailingZeros()
+        }
+        switch e % 3 {
+        case 1, -2: d.append(0x30); e -= 1
+        case 2, -1: d += [0x30, 0x30]; e -= 2
+        default: break
+        }
+        let suffix: String
+        if format == .decimalExponent {
+            suffix = e == 0 ? "" : "e\(e)"
+        } else {
+            let decimal = [-9: "n", -6: "u", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T", 15: "P", 18: "E"]
+            suffix = decimal[e] ?? ""
+        }
+        return (negative ? "-" : "") + String(decoding: d, as: UTF8.self) + suffix
+    }
+
+    /// A binary-SI value: ±`magnitude` × 10^`exponent`, `magnitude` without trailing zeros.
+    /// Multiplying by 2^k needs binary arithmetic; the digits that can matter are bounded, so it is
+    /// too: an integer part past 19 digits is above the cap anyway, and fraction digits past the
+    /// 100th only decide whether to round up, so they are replaced by one non-zero digit (exact:
+    /// whether a value times 2^k, k ≤ 60, passes a nano step is decided by its first 28 + 60
+    /// decimals and whether any later one is non-zero).
+    struct BinaryAmount {
+        static let maxFractionDigits = 100
+        static let cap = Natural(UInt64(Int64.max))
+
         var negative: Bool
         var magnitude: Natural
         var exponent: Int
 
-        init(_ p: Parts, exponent suffixExponent: Int, format: Format) {
+        init(_ p: Parts, exponent suffixExponent: Int) {
             negative = p.negative
-            magnitude = Natural(decimalDigits: p.whole + p.fraction)
-            exponent = -p.fraction.count
-            if format == .binarySI {
-                for _ in 0..<(suffixExponent / 10) { magnitude.multiply(by: 1024) }
-            } else {
-                exponent += suffixExponent
+            guard p.whole.count <= 19 else {
+                magnitude = Self.cap
+                exponent = 0
+                return
             }
+            var fraction = Array(p.fraction.prefix(Self.maxFractionDigits))
+            if p.fraction.dropFirst(Self.maxFractionDigits).contains(where: { $0 != 0x30 }) { fraction.append(0x31) }
+            magnitude = Natural(decimalDigits: p.whole + fraction)
+            exponent = -fraction.count
+            for _ in 0..<(suffixExponent / 10) { magnitude.multiply(by: 1024) }
             normalize()
         }
 
@@ -209,9 +271,9 @@ public struct Quantity: Sendable, Hashable, CustomStringConvertible {
             }
         }
 
-        /// Go's rounding (up to 1n) and binary adjustments; returns the format to print in.
-        mutating func settle(_ format: Format) -> Format {
-            guard !isZero else { return format }
+        /// Go's rounding up to 1n, the cap at 2^63-1, and a value below 1 turning decimal SI.
+        mutating func settle() -> Format {
+            guard !isZero else { return .binarySI }
             if exponent < -9 {
                 var inexact = false
                 var steps = -9 - exponent
@@ -223,17 +285,15 @@ public struct Quantity: Sendable, Hashable, CustomStringConvertible {
                 exponent = -9
                 normalize()
             }
-            guard format == .binarySI else { return format }
-            let cap = Natural(UInt64(Int64.max))
-            if compare(with: cap) > 0 {
-                magnitude = cap
+            if compare(with: Self.cap) > 0 {
+                magnitude = Self.cap
                 exponent = 0
             }
             return compare(with: Natural(1)) < 0 ? .decimalSI : .binarySI
         }
 
-        /// Compares the magnitude (sign ignored) with a whole number. The exponent is at least -9
-        /// once settled, and a binary value's is bounded by its digits, so scaling stays small.
+        /// Compares the magnitude (sign ignored) with a whole number; the exponent is between -9
+        /// and the number of digits, so the scaling stays small.
         func compare(with n: Natural) -> Int {
             var a = magnitude
             var b = n
@@ -241,42 +301,28 @@ public struct Quantity: Sendable, Hashable, CustomStringConvertible {
             return a.compare(b)
         }
 
-        /// `CanonicalizeBytes`: number and suffix.
+        /// `CanonicalizeBytes`: a whole value of at least 1024 in the largest binary suffix that
+        /// divides it, anything else in decimal SI.
         func canonical(_ format: Format) -> String {
             guard !isZero else { return "0" }
-            let sign = negative ? "-" : ""
-            if format == .binarySI, compare(with: Natural(1024)) >= 0, exponent >= 0 {
-                var n = magnitude
-                n.multiply(byPowerOf10: exponent)
-                var times = 0
-                while n.remainder(dividingBy: 1024) == 0 {
-                    _ = n.divide(by: 1024)
-                    times += 1
-                }
-                let suffixes = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]
-                return sign + n.decimal + (times < suffixes.count ? suffixes[times] : "")
+            guard format == .binarySI, exponent >= 0, compare(with: Natural(1024)) >= 0 else {
+                return Quantity.decimalText(negative: negative, digits: Array(magnitude.decimal.utf8), exponent: exponent, format: .decimalSI)
             }
-            var m = magnitude
-            var e = exponent
-            switch e % 3 {
-            case 1, -2: m.multiply(by: 10); e -= 1
-            case 2, -1: m.multiply(by: 100); e -= 2
-            default: break
+            var n = magnitude
+            n.multiply(byPowerOf10: exponent)
+            var times = 0
+            while n.remainder(dividingBy: 1024) == 0 {
+                _ = n.divide(by: 1024)
+                times += 1
             }
-            let suffix: String
-            if format == .decimalExponent {
-                suffix = e == 0 ? "" : "e\(e)"
-            } else {
-                let decimal = [-9: "n", -6: "u", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T", 15: "P", 18: "E"]
-                suffix = decimal[e] ?? ""
-            }
-            return sign + m.decimal + suffix
+            let suffixes = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]
+            return (negative ? "-" : "") + n.decimal + (times < suffixes.count ? suffixes[times] : "")
         }
     }
 
     /// A non-negative integer of any size, in base-2^32 limbs (least significant first, no
-    /// leading zero limbs): quantities may carry more digits than 64 bits hold, and Go's
-    /// arithmetic on them is exact.
+    /// leading zero limbs): a binary value may need more than 64 bits (up to ~120 digits), and
+    /// Go's arithmetic on it is exact.
     struct Natural: Hashable {
         var limbs: [UInt32] = []
 

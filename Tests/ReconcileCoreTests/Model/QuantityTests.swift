@@ -170,6 +170,17 @@ import Testing
         }
     }
 
+    /// Hostile lengths (200,000 digits) parse exactly and in linear time: decimal values are
+    /// worked on as text, and a binary value's arithmetic is bounded (expected values from Go).
+    @Test func longInputsStayExactAndCheap() throws {
+        let sevens = String(repeating: "7", count: 200_000)
+        #expect(try Quantity(sevens).description == sevens)
+        #expect(try Quantity(String(repeating: "1", count: 200_000) + "Ki").description == "9223372036854775807")
+        #expect(try Quantity("0." + String(repeating: "0", count: 200_000) + "1").description == "1n")
+        #expect(try Quantity("0." + String(repeating: "0", count: 200_000) + "1Ei").description == "1n")
+        #expect(try Quantity("1." + String(repeating: "3", count: 200_000) + "Mi").description == "1398101333333334n")
+    }
+
     /// `TestQuantityParse`'s invalid inputs and a few more, with Go's error for each.
     @Test func invalidInputs() {
         let table: [(String, QuantityError)] = [
