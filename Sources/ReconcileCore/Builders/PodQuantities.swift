@@ -19,23 +19,27 @@ public enum PodQuantities {
     /// The first quantity of `podSpec` that would not decode, or nil. `prefix` names the spec in
     /// the path (`spec` for a pod template, `spec.template.spec` for a Deployment).
     public static func firstProblem(podSpec: Value, prefix: String = "spec") -> Problem? {
-        var problem: Problem?
-        _ = map(podSpec, prefix: prefix) { path, v in
-            if problem == nil {
-                do throws(QuantityError) { _ = try Quantity(json: v) } catch { problem = Problem(path: path, error: error) }
-            }
-            return v
-        }
-        return problem
+        decode(podSpec, prefix: prefix).problem
     }
 
     /// `podSpec` with every quantity in its stored form; one that does not parse is kept as
     /// written (callers check `firstProblem` first when it matters).
     public static func canonical(podSpec: Value) -> Value {
-        map(podSpec, prefix: "spec") { _, v in
-            guard let q = try? Quantity(json: v) else { return v }
-            return .string(q.description)
+        decode(podSpec, prefix: "spec").spec
+    }
+
+    /// Both in one walk: the spec in stored form and the first quantity that does not parse.
+    public static func decode(_ podSpec: Value, prefix: String) -> (spec: Value, problem: Problem?) {
+        var problem: Problem?
+        let spec = map(podSpec, prefix: prefix) { path, v in
+            do throws(QuantityError) {
+                return .string(try Quantity(json: v).description)
+            } catch {
+                if problem == nil { problem = Problem(path: path, error: error) }
+                return v
+            }
         }
+        return (spec, problem)
     }
 
     /// A pod template (`metadata` + `spec`) with its spec's quantities in stored form.

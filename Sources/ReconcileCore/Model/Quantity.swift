@@ -23,6 +23,9 @@
 /// - A decimal-SI value whose exponent has no suffix (beyond `E`, e.g. `1000E`) prints without
 ///   one (`1`): a defect in Go, reproduced because that is what the cluster would store.
 ///
+/// Exact for any input, in linear time: decimal values are worked on as digit text, whole binary
+/// values in 64-bit arithmetic, other binary values with a small bounded big integer.
+///
 /// Left out: Go reads the `e` exponent as int64 and truncates it to int32, then adds the
 /// fraction's length in int32; this type truncates the same way but does the later arithmetic
 /// without wrapping, so it differs only for exponents within a few digits of ±2^31.
@@ -61,9 +64,29 @@ public struct Quantity: Sendable, Hashable, CustomStringConvertible {
             self.init(format: format, description: text)
             return
         }
+        if let text = Self.wholeBinaryText(parts, exponent: exponent) {
+            self.init(format: .binarySI, description: text)
+            return
+        }
         var amount = BinaryAmount(parts, exponent: exponent)
         let finalFormat = amount.settle()
         self.init(format: finalFormat, description: amount.canonical(finalFormat))
+    }
+
+    /// The common binary case (`128Mi`, `2048Mi`) in 64-bit arithmetic: a whole number of at least
+    /// 1024 and below the cap, printed in the largest binary suffix that divides it. Nil otherwise.
+    static func wholeBinaryText(_ p: Parts, exponent: Int) -> String? {
+        guard p.fraction.isEmpty, p.whole.count <= 18, let n = Int64(String(decoding: p.whole, as: UTF8.self)) else { return nil }
+        let (value, overflow) = n.multipliedReportingOverflow(by: Int64(1) << Int64(exponent))
+        guard !overflow, value >= 1024 else { return nil }
+        var v = value
+        var times = 0
+        while v % 1024 == 0 {
+            v /= 1024
+            times += 1
+        }
+        let suffixes = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]
+        return (p.negative ? "-" : "") + String(v) + suffixes[min(times, suffixes.count - 1)]
     }
 
     /// A quantity as a JSON decoder into `resource.Quantity` reads it (`UnmarshalJSON`): a string

@@ -274,11 +274,12 @@ public struct ClusterModel: Sendable {
         case Kinds.pod: path = ["spec"]
         default: return o.root
         }
-        guard let podSpec = o.value[path: path.joined(separator: ".")] else { return o.root }
-        if let problem = PodQuantities.firstProblem(podSpec: podSpec, prefix: path.joined(separator: ".")) {
+        let prefix = path.joined(separator: ".")
+        guard let podSpec = o.value[path: prefix] else { return o.root }
+        let (canonical, problem) = PodQuantities.decode(podSpec, prefix: prefix)
+        if let problem {
             throw .invalid(o.reference, "\(o.kind) in version \"\(o.apiVersion.split(separator: "/").last ?? "")\" cannot be handled as a \(o.kind): \(problem.error) (\(problem.path))")
         }
-        let canonical = PodQuantities.canonical(podSpec: podSpec)
         guard canonical != podSpec else { return o.root }
         var v = o.value
         v.set(path: path, to: canonical)
