@@ -62,12 +62,15 @@ public enum K8sPodPatch {
             if let v = spec[s] { try expect(v, .string, "PodSpec.spec.\(s)", "string") }
         }
         if let ns = spec["nodeSelector"] { try expectStringMap(ns, "PodSpec.spec.nodeSelector") }
+        // Go's decoder stops at a quantity `resource.Quantity` refuses and returns its error as is.
+        if let problem = PodQuantities.firstProblem(podSpec: spec) { throw DecodeError(message: problem.error.description) }
     }
 
     /// The patch tree, or nil when it would carry nothing (then the argument is left out).
-    /// `template` must have passed `validate`.
+    /// `template` must have passed `validate`. Its quantities come out in stored form, as Go's
+    /// decode into a PodTemplateSpec and re-encode give them.
     public static func build(template: Value?, serviceAccount: String?, secrets: [MCPServerSpec.SecretRef]) -> Value? {
-        var t = template ?? ["spec": ["containers": []]]
+        var t = template.map(PodQuantities.canonical(template:)) ?? ["spec": ["containers": []]]
         if let serviceAccount, !serviceAccount.isEmpty {
             t.set(path: ["spec", "serviceAccountName"], to: .string(serviceAccount))
         }

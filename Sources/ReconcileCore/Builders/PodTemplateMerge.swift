@@ -9,9 +9,10 @@ public enum PodTemplateMerge {
     /// first then non-conflicting defaults); user-only containers in the user's order, default-only
     /// ones appended; volumes user first then defaults with free names; a non-empty user
     /// imagePullSecrets list replaces the default one. Any other user field wins.
-    /// Call only with a `user` template that passed `K8sPodPatch.validate`.
+    /// Call only with a `user` template that passed `K8sPodPatch.validate`. The user's quantities
+    /// come out in stored form: Go merges the template decoded into a PodTemplateSpec.
     public static func userFirst(defaults: Value, user: Value) -> Value {
-        overlay(defaults, with: user, merging: [
+        overlay(defaults, with: PodQuantities.canonical(template: user), merging: [
             "metadata": { d, u in overlay(d ?? .null, with: u, merging: ["labels": mergeStringMaps, "annotations": mergeStringMaps]) },
             "spec": { d, u in mergePodSpec(defaults: d ?? .null, user: u) },
         ])

@@ -83,15 +83,35 @@ public enum ProxyDeploymentBuilder {
         return (volumes, mounts)
     }
 
+    /// The proxy container's resources. Go builds each through `resource.MustParse`, so the
+    /// Deployment carries the quantity's stored form (`0.5` → `500m`, `1024Mi` → `1Gi`): with the
+    /// user's spelling, the applied Deployment would never match the stored one. A value Go cannot
+    /// parse (it panics) is kept as written; the reconciler stops before building, see
+    /// `invalidResourceQuantity`.
     static func resources(_ spec: MCPServerSpec) -> Value? {
         var r = OrderedMap()
         for (key, list) in [("limits", spec.limits), ("requests", spec.requests)] where !list.isEmpty {
             var m = OrderedMap()
-            if !list.cpu.isEmpty { m["cpu"] = .string(list.cpu) }
-            if !list.memory.isEmpty { m["memory"] = .string(list.memory) }
+            if !list.cpu.isEmpty { m["cpu"] = .string(Quantity.canonical(list.cpu) ?? list.cpu) }
+            if !list.memory.isEmpty { m["memory"] = .string(Quantity.canonical(list.memory) ?? list.memory) }
             r[key] = .object(m)
         }
         return r.isEmpty ? Optional<Value>.none : Value.object(r)
+    }
+
+    /// The first `spec.resources` quantity Go's `resource.MustParse` panics on, with Go's panic
+    /// text (`cannot parse '<value>': <error>`), or nil when all parse.
+    public static func invalidResourceQuantity(_ spec: MCPServerSpec) -> String? {
+        for (key, list) in [("limits", spec.limits), ("requests", spec.requests)] {
+            for (name, text) in [("cpu", list.cpu), ("memory", list.memory)] where !text.isEmpty {
+                do throws(QuantityError) {
+                    _ = try Quantity(text)
+                } catch {
+                    return "spec.resources.\(key).\(name): cannot parse '\(text)': \(error)"
+                }
+            }
+        }
+        return nil
     }
 
     static func probe(initialDelay: Int64?, period: Int64, timeout: Int64, failureThreshold: Int64) -> Value {

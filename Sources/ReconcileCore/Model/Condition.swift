@@ -30,6 +30,7 @@ public struct Condition: Sendable, Hashable {
     /// Field order as the API server prints conditions.
     public var value: Value {
         var m = OrderedMap()
+        m.reserveCapacity(6)
         m["type"] = .string(type)
         m["status"] = .string(status.rawValue)
         if observedGeneration != 0 { m["observedGeneration"] = .int(observedGeneration) }

@@ -8,10 +8,14 @@ public struct KubeObject: Sendable, Hashable {
 
     /// A new object with apiVersion, kind and metadata {name, namespace} in the order kubectl prints them.
     public init(apiVersion: String, kind: String, namespace: String, name: String) {
+        // Room for what builders add next (labels, annotations, owners; spec or data, status):
+        // growing these maps one doubling at a time showed in large plans.
         var meta = OrderedMap()
+        meta.reserveCapacity(5)
         meta["name"] = .string(name)
         if !namespace.isEmpty { meta["namespace"] = .string(namespace) }
         var r = OrderedMap()
+        r.reserveCapacity(5)
         r["apiVersion"] = .string(apiVersion)
         r["kind"] = .string(kind)
         r["metadata"] = .object(meta)
@@ -103,9 +107,13 @@ public struct KubeObject: Sendable, Hashable {
     public func condition(_ type: String) -> Condition? { conditions.first { $0.type == type } }
 
     public mutating func setMeta(_ key: String, _ value: Value?) {
-        var m = metadata
-        m[key] = value
-        metadata = m
+        // In place: copying `metadata` out and back copied all of its entries on every change.
+        root.update("metadata") { meta in
+            var m = meta.objectValue ?? OrderedMap()
+            meta = .null
+            m[key] = value
+            meta = .object(m)
+        }
     }
 }
 

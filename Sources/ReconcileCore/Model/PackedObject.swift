@@ -211,13 +211,13 @@ public struct PackedObject: Sendable, Equatable {
                 return .array(items)
             case Tag.object:
                 guard depth < PackedObject.maxDepth, let n = count() else { return nil }
-                var entries: [OrderedMap.Entry] = []
+                var entries: [OrderedMap.Slot] = []
                 entries.reserveCapacity(n)
                 for _ in 0..<n {
                     guard let k = string(), let v = value(depth: depth + 1) else { return nil }
-                    entries.append((k, v))
+                    entries.append(OrderedMap.Slot(k, v))
                 }
-                return .object(OrderedMap(uniqueEntries: entries))
+                return .object(OrderedMap(uniqueSlots: entries))
             default:
                 return nil
             }

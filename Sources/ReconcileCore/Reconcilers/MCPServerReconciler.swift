@@ -162,7 +162,18 @@ public struct MCPServerReconciler: Reconciler {
             stamps[MCPServer.restartedAtAnnotation] = live
         }
 
-        // 16, 17, 20. The proxy Deployment.
+        // 16, 17, 20. The proxy Deployment. A resource quantity Go cannot parse makes its
+        // `resource.MustParse` panic here, after RBAC and the RunConfig: no Deployment is written.
+        // The panic itself is a Go defect; a condition says what to fix instead.
+        if let problem = ProxyDeploymentBuilder.invalidResourceQuantity(spec) {
+            let message = "Invalid resource quantity \(problem)"
+            status.observedGeneration = generation
+            status.phase = Phase.failed
+            status.message = message
+            status.conditions.set(ConditionType.ready, .false, reason: ConditionReason.notReady, message: message, observedGeneration: generation, now: now)
+            plan.setStatus(status.value, why: [message])
+            return plan.result
+        }
         let patch = K8sPodPatch.build(
             template: spec.podTemplateSpec, serviceAccount: spec.serviceAccount ?? Naming.serverServiceAccount(server.name), secrets: spec.secrets)
         var desired = ProxyDeploymentBuilder.deployment(

@@ -88,7 +88,7 @@ public struct ClusterModel: Sendable {
         let existingStored = snapshot.stored(key)
         let existing = existingStored?.object
         if let existing { try checkPrecondition(desired, against: existing) }
-        var sent = desired.root
+        var sent = try Self.decoded(desired)
         let sentStatus = sent["status"]
         sent["status"] = nil
         var meta = sent["metadata"]?.objectValue ?? OrderedMap()
@@ -267,6 +267,28 @@ public struct ClusterModel: Sendable {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The object as the API server decodes it: the resource quantities of a Deployment's,
+    /// StatefulSet's or Pod's pod spec in stored form (`0.5` → `500m`), and one that does not parse
+    /// refuses the write, as the typed decode does.
+    static func decoded(_ o: KubeObject) throws(ClusterModelError) -> OrderedMap {
+        let path: [String]
+        switch o.groupKind {
+        case Kinds.deployment, Kinds.statefulSet: path = ["spec", "template", "spec"]
+        case Kinds.pod: path = ["spec"]
+        default: return o.root
+        }
+        let prefix = path.joined(separator: ".")
+        guard let podSpec = o.value[path: prefix] else { return o.root }
+        let (canonical, problem) = PodQuantities.decode(podSpec, prefix: prefix)
+        if let problem {
+            throw .invalid(o.reference, "\(o.kind) in version \"\(o.apiVersion.split(separator: "/").last ?? "")\" cannot be handled as a \(o.kind): \(problem.error) (\(problem.path))")
+        }
+        guard canonical != podSpec else { return o.root }
+        var v = o.value
+        v.set(path: path, to: canonical)
+        return v.objectValue ?? o.root
     }
 
     /// The defaults the API server fills that the operator's logic depends on.

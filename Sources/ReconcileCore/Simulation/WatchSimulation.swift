@@ -13,7 +13,7 @@ public enum WatchSimulation {
         guard (2...3).contains(parts.count), !parts.contains(where: \.isEmpty) else { throw .badTarget(target) }
         let kindText = parts[0]
         let name = parts[parts.count - 1]
-        let candidates = Set(snapshot.keys.map(\.groupKind)).union(controllers.primaryKinds).union(Kinds.known)
+        let candidates = Set(snapshot.kinds).union(controllers.primaryKinds).union(Kinds.known)
         let matches = candidates.filter { gk in
             kindText.caseInsensitiveEquals(gk.kind) || kindText.caseInsensitiveEquals("\(gk.kind).\(gk.group)")
         }.sorted()

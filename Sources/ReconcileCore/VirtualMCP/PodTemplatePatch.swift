@@ -69,6 +69,6 @@ public enum PodTemplatePatch {
         for mapField in ["nodeSelector", "affinity", "securityContext"] {
             if let v = spec[mapField], !v.isNull, v.objectValue == nil { return "spec.\(mapField): expected an object, got \(v.typeName)" }
         }
-        return nil
+        return PodQuantities.firstProblem(podSpec: spec)?.description
     }
 }

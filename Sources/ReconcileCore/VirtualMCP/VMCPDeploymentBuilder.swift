@@ -196,7 +196,8 @@ public enum VMCPDeploymentBuilder {
             "metadata": ["labels": .stringMap(labels), "annotations": .stringMap([runconfigChecksumAnnotation: inputs.configChecksum])],
             "spec": .object(podSpec),
         ]
-        if let pts = spec.podTemplateSpec { template = PodTemplatePatch.apply(pts, to: template) }
+        // Go decodes the merge result into a PodTemplateSpec: its quantities come out in stored form.
+        if let pts = spec.podTemplateSpec { template = PodQuantities.canonical(template: PodTemplatePatch.apply(pts, to: template)) }
 
         var s = OrderedMap()
         if let r = spec.replicas { s["replicas"] = .int(r) }

@@ -51,7 +51,7 @@ public struct ListDocumentWriter: Sendable {
     }
 
     /// Appends an item `encode` produced, with the separator its position needs.
-    public mutating func append(encoded bytes: [UInt8], into out: inout [UInt8]) {
+    public mutating func append(encoded bytes: ArraySlice<UInt8>, into out: inout [UInt8]) {
         switch format {
         case .yaml:
             if itemCount == 0 { out.append(0x0A) }
@@ -67,7 +67,7 @@ public struct ListDocumentWriter: Sendable {
     public mutating func append(_ item: Value, into out: inout [UInt8]) {
         var bytes: [UInt8] = []
         encode(item, into: &bytes)
-        append(encoded: bytes, into: &out)
+        append(encoded: bytes[...], into: &out)
     }
 
     /// Closes the list and the document.

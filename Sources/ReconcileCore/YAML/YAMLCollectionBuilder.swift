@@ -35,7 +35,7 @@ extension YAMLParser {
                 st.seen = seen
             }
         }
-        entryStack.append((k, value))
+        entryStack.append(OrderedMap.Slot(k, value))
     }
 
     /// `<<: map` or `<<: [map, ...]`: keys written in the mapping itself win over merged ones,
@@ -56,7 +56,7 @@ extension YAMLParser {
     }
 
     mutating func finishMap(_ st: MapState) -> OrderedMap {
-        var map = OrderedMap(uniqueEntries: Self.exactCopy(entryStack[st.base...]))
+        var map = OrderedMap(uniqueSlots: Self.exactCopy(entryStack[st.base...]))
         entryStack.removeSubrange(st.base...)
         for m in st.merged {
             for (k, v) in m where !map.contains(k) { map[k] = v }

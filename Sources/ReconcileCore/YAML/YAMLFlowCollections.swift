@@ -99,7 +99,7 @@ extension YAMLParser {
                     if peek() != 0x2C && peek() != 0x5D { value = try parseFlowNode(parent: n, path: "") }
                 }
                 guard let k = Self.keyString(key) else { throw Self.keyTooLarge(at: position) }
-                item = .object(OrderedMap(uniqueEntries: [(k, value)]))
+                item = .object(OrderedMap(uniqueSlots: [OrderedMap.Slot(k, value)]))
                 nodeCount += 1
             } else {
                 let keyPos = mark
@@ -117,7 +117,7 @@ extension YAMLParser {
                     var value: Value = .null
                     if peek() != 0x2C && peek() != 0x5D { value = try parseFlowNode(parent: n, path: "") }
                     guard let k = Self.keyString(node) else { throw Self.keyTooLarge(at: position(of: keyPos)) }
-                    item = .object(OrderedMap(uniqueEntries: [(k, value)]))
+                    item = .object(OrderedMap(uniqueSlots: [OrderedMap.Slot(k, value)]))
                     nodeCount += 1
                 } else {
                     _ = afterNode

@@ -25,7 +25,7 @@ struct YAMLParser {
     /// `%TAG` handles of the current document.
     var tagHandles: [String: String] = [:]
     /// Scratch stacks for collections being built (see YAMLCollectionBuilder.swift).
-    var entryStack: [OrderedMap.Entry] = []
+    var entryStack: [OrderedMap.Slot] = []
     var itemStack: [Value] = []
     var columnCache: (lineStart: Int, index: Int, column: Int) = (-1, 0, 1)
 

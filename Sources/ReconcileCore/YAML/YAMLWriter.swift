@@ -168,12 +168,9 @@ public enum YAMLWriter {
         let low: UInt64 = 0x07FF_E000_0000_0000
         let high: UInt64 = 0x07FF_FFFE_87FF_FFFF
         for c in u {
-            let bit = UInt64(1) << UInt64(c & 63)
-            switch c {
-            case 0..<64: if low & bit == 0 { return false }
-            case 64..<128: if high & bit == 0 { return false }
-            default: return false
-            }
+            // One select and one test per byte; bytes from 128 up are never in the set.
+            let mask = c < 64 ? low : (c < 128 ? high : 0)
+            if mask & (UInt64(1) << UInt64(c & 63)) == 0 { return false }
         }
         return u.count > 5 || !isYAML11Word(u)
     }
@@ -236,6 +233,13 @@ public enum YAMLWriter {
 
     /// `u` is one of `yaml11Words`, ignoring ASCII case.
     private static func isYAML11Word(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Every word starts with one of `ynotf=<` (any case): most short keys ("name", "kind",
+        // "spec") are told apart by their first byte without walking the list.
+        guard let first = u.first, u.count <= 5 else { return false }
+        switch first | 0x20 {
+        case 0x79, 0x6E, 0x6F, 0x74, 0x66, 0x3D, 0x3C: break  // y n o t f = <
+        default: return false
+        }
         for word in yaml11Words where word.count == u.count {
             var same = true
             for j in 0..<u.count {

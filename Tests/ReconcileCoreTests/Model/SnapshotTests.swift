@@ -23,6 +23,53 @@ import Testing
         #expect(APIVersion.group(of: "héllo.example/v1") == "héllo.example")
         #expect(APIVersion.group(of: "") == "")
     }
+
+    /// The storage nested by kind, namespace and name: counts, key listings, orders and origins
+    /// stay right through inserts, replacements and removals.
+    @Test func storageKeepsCountsOrdersAndOriginsThroughChanges() {
+        var s = Snapshot()
+        let a = VT.server("a", group: "g")
+        let b = VT.server("b", group: "g")
+        var other = VT.server("c", group: "g")
+        other.setMeta("namespace", "other")
+        let group = VT.group()
+        for (i, o) in [b, other, group, a].enumerated() {
+            s.upsert(o, packed: i % 2 == 0, origin: FileLocation(path: "f.yaml", position: SourcePosition(line: i + 1, column: 1)))
+        }
+        #expect(s.count == 4)
+        #expect(Set(s.keys) == Set([a.key, b.key, other.key, group.key]))
+        #expect(Set(s.kinds) == [Kinds.mcpServer, Kinds.mcpGroup])
+        #expect(s.keys(Kinds.mcpServer) == [a.key, b.key, other.key])  // namespace, then name
+        #expect(s.list(Kinds.mcpServer, namespace: VT.ns).map(\.name) == ["a", "b"])
+        #expect(s.list(Kinds.mcpServer).map(\.name) == ["a", "b", "c"])
+        #expect(s.keysByReference == [group.key, a.key, b.key, other.key])
+        #expect(s.origin(of: a.key)?.position.line == 4)
+        #expect(s.origins.count == 4)
+        #expect(s.allObjects.map(\.key) == [group.key, a.key, b.key, other.key])
+
+        // Replacing keeps the count and drops the origin; setOrigin gives one back.
+        var changed = a
+        changed.labels = ["x": "y"]
+        s.upsert(changed)
+        #expect(s.count == 4)
+        #expect(s.origin(of: a.key) == nil)
+        #expect(s.get(a.key)?.labels == ["x": "y"])
+        s.setOrigin(FileLocation(path: "g.yaml", position: SourcePosition(line: 9, column: 3)), of: a.key)
+        #expect(s.origin(of: a.key)?.path == "g.yaml")
+        s.setOrigin(FileLocation(path: "g.yaml", position: SourcePosition(line: 1, column: 1)), of: ObjectKey(Kinds.mcpServer, namespace: VT.ns, name: "absent"))
+        #expect(s.count == 4 && s.get(ObjectKey(Kinds.mcpServer, namespace: VT.ns, name: "absent")) == nil)
+
+        // Removing the last object of a namespace and of a kind leaves no trace of either.
+        #expect(s.remove(other.key)?.name == "c")
+        #expect(s.remove(other.key) == nil)
+        #expect(s.list(Kinds.mcpServer, namespace: "other").isEmpty)
+        #expect(s.remove(group.key) != nil)
+        #expect(s.kinds == [Kinds.mcpServer])
+        #expect(s.count == 2)
+        var visited: [String] = []
+        s.forEachObject { _, o in visited.append(o.name) }
+        #expect(visited.sorted() == ["a", "b"])
+    }
 }
 
 @Suite struct SnapshotReplacementTests {

@@ -53,6 +53,13 @@ import Testing
         #expect(Timestamp(rfc3339: "2024-02-29T23:59:59.5Z")?.rfc3339 == "2024-02-29T23:59:59Z")
         #expect(Timestamp(rfc3339: "yesterday") == nil)
         #expect(Timestamp(secondsSinceEpoch: 0).rfc3339 == "1970-01-01T00:00:00Z")
+        // Edges of the digit-by-digit path (years 0...9999) and the general one outside it.
+        #expect(Timestamp(secondsSinceEpoch: -1).rfc3339 == "1969-12-31T23:59:59Z")
+        #expect(Timestamp(secondsSinceEpoch: 1_709_251_199).rfc3339 == "2024-02-29T23:59:59Z")
+        #expect(Timestamp(secondsSinceEpoch: 253_402_300_799).rfc3339 == "9999-12-31T23:59:59Z")
+        #expect(Timestamp(secondsSinceEpoch: 253_402_300_800).rfc3339 == "10000-01-01T00:00:00Z")
+        #expect(Timestamp(secondsSinceEpoch: -62_167_219_200).rfc3339 == "0000-01-01T00:00:00Z")
+        #expect(Timestamp(secondsSinceEpoch: -61_851_600_001).rfc3339 == "0009-12-31T23:59:59Z")
     }
 
     @Test func conditionTransitionTimeOnlyChangesOnFlip() {

@@ -53,7 +53,7 @@ import Testing
             direct.append(item, into: &a)
             var bytes: [UInt8] = []
             joined.encode(item, into: &bytes)
-            joined.append(encoded: bytes, into: &b)
+            joined.append(encoded: bytes[...], into: &b)
         }
         #expect(a == b)
     }
