@@ -257,6 +257,39 @@ public struct PackedObject: Sendable, Equatable {
     }
 }
 
+/// An object kept as its tree or packed: what `Snapshot` stores for each object, and how the
+/// offline engine keeps versions it may need again (field managers' applies, recent writes)
+/// without holding their trees.
+public enum StoredObject: Sendable {
+    case tree(KubeObject)
+    case packed(PackedObject)
+
+    /// Packed when `packed` and the tree is not too deep to pack.
+    init(_ object: KubeObject, packed: Bool) {
+        if packed, let p = PackedObject(object) {
+            self = .packed(p)
+        } else {
+            self = .tree(object)
+        }
+    }
+
+    /// The tree (decoded, when packed).
+    public var object: KubeObject {
+        switch self {
+        case .tree(let o): return o
+        case .packed(let p): return p.object
+        }
+    }
+
+    /// The object's apiVersion, without decoding a packed object.
+    var apiVersion: String {
+        switch self {
+        case .tree(let o): return o.apiVersion
+        case .packed(let p): return p.rootString("apiVersion") ?? ""
+        }
+    }
+}
+
 /// Keys and values nearly every manifest repeats, stored as a one- or two-byte index instead of
 /// their bytes. Decoding one returns the table's string, so long ones share storage instead of
 /// each decoded copy allocating its own. Only this process reads the bytes: the table may change
@@ -292,6 +325,23 @@ enum CommonStrings {
         // Labels
         "app", "app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component",
         "app.kubernetes.io/managed-by", "toolhive", "toolhive-name", "toolhive-operator", "true", "false",
+        // What the offline engine writes into nearly every object it converges (workload and pod
+        // status, the proxy's pod security context, RBAC rules, annotations) and its clock's start
+        "readyReplicas", "updatedReplicas", "availableReplicas", "currentReplicas", "currentRevision",
+        "updateRevision", "containerStatuses", "restartCount", "startedAt", "started", "startTime",
+        "running", "state", "ready", "Running", "PodScheduled", "Initialized", "ContainersReady",
+        "Progressing", "Available", "NewReplicaSetAvailable", "MinimumReplicasAvailable",
+        "pod-template-hash", "controller-revision-hash",
+        "statefulset.kubernetes.io/pod-name", "serviceName", "clusterIPs", "ClusterIP", "ClientIP",
+        "sessionAffinityConfig", "clientIP", "Pod", "apps", "seccompProfile", "RuntimeDefault", "runAsUser",
+        "runAsNonRoot", "runAsGroup", "fsGroup", "privileged", "readOnlyRootFilesystem",
+        "allowPrivilegeEscalation", "capabilities", "drop", "ALL", "terminationGracePeriodSeconds",
+        "startupProbe", "get", "list", "watch", "create", "update", "patch", "delete", "configmaps",
+        "secrets", "statefulsets", "services", "pods", "pods/log", "pods/attach",
+        "rbac.authorization.k8s.io", "kubernetes", "HOME", "/tmp", "runconfig.json",
+        Timestamp.simulationEpoch.rfc3339, MCPServer.finalizer, ConditionType.groupRefValidated,
+        ProxyDeploymentBuilder.runConfigChecksumAnnotation, ProxyDeploymentBuilder.generationAnnotation,
+        ProxyDeploymentBuilder.generationEnv, RunConfigBuilder.contentChecksumAnnotation,
     ]
 
     /// The table's position of `s`, if it is there. Every string of every loaded object is looked
@@ -311,10 +361,15 @@ enum CommonStrings {
         return out
     }()
 
+    /// Strings longer than the table's longest (the annotation keys, 42 bytes) have no slot.
     private static func slot(_ s: String) -> Int? {
         let utf8 = s.utf8
         let n = utf8.count
-        guard n > 0, n <= 32, let first = utf8.first, let last = utf8.last else { return nil }
+        guard n > 0, n <= 48 else { return nil }
+        // The bytes in place when the string has them contiguous (native strings do): `last` on
+        // a UTF-8 view steps back through the string, a tenth of encoding's time.
+        let ends = utf8.withContiguousStorageIfAvailable { ($0[0], $0[n - 1]) }
+        guard let (first, last) = ends ?? utf8.first.flatMap({ f in utf8.last.map { (f, $0) } }) else { return nil }
         return (n &* 31 &+ Int(first) &* 7 &+ Int(last)) & 255
     }
 }

@@ -18,9 +18,10 @@ public struct FileLocation: Sendable, Hashable, CustomStringConvertible {
 ///
 /// An object is stored as its tree or packed (`PackedObject`, about a tenth of a tree's memory,
 /// decoded on every read). The CLI packs what it loads from files, so a large input never has every tree in
-/// memory at once; objects written later (by the engine, the adapter) stay trees, because they
-/// are rewritten and read again constantly. The indexes are built from the tree at insertion, so
-/// answering an index query never decodes anything; reads return trees either way.
+/// memory at once, and the offline engine's `ClusterModel` packs every object it stores (its
+/// converged cluster is ~30 times the input); the live adapter's objects stay trees, because
+/// they are rewritten and read again constantly. The indexes are built from the tree at
+/// insertion, so answering an index query never decodes anything; reads return trees either way.
 public struct Snapshot: Sendable {
     /// kind → namespace → name → the object with where it was read from. Nested by kind and
     /// namespace, not keyed by `ObjectKey`: a flat map stored a 64-byte key per object and a
@@ -71,28 +72,8 @@ public struct Snapshot: Sendable {
     }
 
     private struct Entry: Sendable {
-        var stored: Stored
+        var stored: StoredObject
         var origin: FileLocation?
-    }
-
-    /// One stored object.
-    private enum Stored: Sendable {
-        case tree(KubeObject)
-        case packed(PackedObject)
-
-        var object: KubeObject {
-            switch self {
-            case .tree(let o): return o
-            case .packed(let p): return p.object
-            }
-        }
-        /// The object's apiVersion, without decoding a packed object.
-        var apiVersion: String {
-            switch self {
-            case .tree(let o): return o.apiVersion
-            case .packed(let p): return p.rootString("apiVersion") ?? ""
-            }
-        }
     }
 
     public init() {}
@@ -142,6 +123,12 @@ public struct Snapshot: Sendable {
     public func get(_ key: ObjectKey) -> KubeObject? { entry(key)?.stored.object }
     public func get(_ kind: GroupKind, namespace: String, name: String) -> KubeObject? {
         get(ObjectKey(kind, namespace: namespace, name: name))
+    }
+
+    /// Whether an object is stored: `get(key) != nil` without decoding it.
+    public func contains(_ key: ObjectKey) -> Bool { entry(key) != nil }
+    public func contains(_ kind: GroupKind, namespace: String, name: String) -> Bool {
+        contains(ObjectKey(kind, namespace: namespace, name: name))
     }
 
     /// Objects of a kind, in one namespace or (nil) all, sorted by namespace then name.
@@ -210,12 +197,29 @@ public struct Snapshot: Sendable {
 
     // MARK: changes
 
+    /// The object as stored (its packed bytes, when packed), for keeping a version of it without
+    /// decoding it (the offline engine keeps the last rounds' writes this way).
+    func stored(_ key: ObjectKey) -> StoredObject? { entry(key)?.stored }
+
     /// Inserts or replaces an object, keeping every index in step. `packed` stores it as
     /// compact bytes (see the type's comment): for objects loaded in bulk and mostly only read.
-    public mutating func upsert(_ object: KubeObject, packed: Bool = false, origin: FileLocation? = nil) {
+    /// Returns the object as stored.
+    @discardableResult
+    public mutating func upsert(_ object: KubeObject, packed: Bool = false, origin: FileLocation? = nil) -> StoredObject {
+        upsert(object, packed: packed, origin: origin, replacing: nil)
+    }
+
+    /// `upsert`, given the version it replaces (exactly the stored one, which the caller has
+    /// just read) so that unindexing it need not decode it again.
+    @discardableResult
+    mutating func upsert(_ object: KubeObject, packed: Bool, origin: FileLocation? = nil, replacing previous: KubeObject?) -> StoredObject {
         let key = object.key
-        if entry(key) != nil { remove(key) }
-        let stored = packed ? PackedObject(object).map(Stored.packed) ?? .tree(object) : .tree(object)
+        if let previous, removeEntry(key) {
+            unindex(previous, key)
+        } else if entry(key) != nil {
+            remove(key)
+        }
+        let stored = StoredObject(object, packed: packed)
         objects[key.groupKind, default: [:]][key.namespace, default: [:]][key.name] = Entry(stored: stored, origin: origin)
         total += 1
         for (k, v) in object.labels {
@@ -229,14 +233,29 @@ public struct Snapshot: Sendable {
                 byField[FieldSlot(index: index.name, kind: key.groupKind, namespace: key.namespace, value: value), default: []].insert(key.name)
             }
         }
+        return stored
     }
 
     @discardableResult
     public mutating func remove(_ key: ObjectKey) -> KubeObject? {
-        guard let old = objects[key.groupKind]?[key.namespace]?.removeValue(forKey: key.name)?.stored.object else { return nil }
+        guard let old = entry(key)?.stored.object else { return nil }
+        removeEntry(key)
+        unindex(old, key)
+        return old
+    }
+
+    /// Takes the entry at `key` out of `objects`; returns whether there was one.
+    @discardableResult
+    private mutating func removeEntry(_ key: ObjectKey) -> Bool {
+        guard objects[key.groupKind]?[key.namespace]?.removeValue(forKey: key.name) != nil else { return false }
         total -= 1
         if objects[key.groupKind]?[key.namespace]?.isEmpty == true { objects[key.groupKind]?[key.namespace] = nil }
         if objects[key.groupKind]?.isEmpty == true { objects[key.groupKind] = nil }
+        return true
+    }
+
+    /// Removes `old`, stored at `key`, from every index.
+    private mutating func unindex(_ old: KubeObject, _ key: ObjectKey) {
         for (k, v) in old.labels {
             let slot = LabelSlot(kind: key.groupKind, namespace: key.namespace, label: k, value: v)
             byLabel[slot]?.remove(key.name)
@@ -253,7 +272,6 @@ public struct Snapshot: Sendable {
                 if byField[slot]?.isEmpty == true { byField[slot] = nil }
             }
         }
-        return old
     }
 }
 

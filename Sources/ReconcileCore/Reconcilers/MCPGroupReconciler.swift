@@ -72,6 +72,6 @@ public struct MCPGroupReconciler: Reconciler {
     public func primaries(affectedBy changed: KubeObject, in snapshot: Snapshot) -> [ObjectKey] {
         guard MCPGroup.memberKinds.contains(changed.groupKind), let g = GroupRef.name(in: changed) else { return [] }
         let key = ObjectKey(Kinds.mcpGroup, namespace: changed.namespace, name: g)
-        return snapshot.get(key) != nil ? [key] : []
+        return snapshot.contains(key) ? [key] : []
     }
 }

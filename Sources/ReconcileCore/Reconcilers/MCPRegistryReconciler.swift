@@ -64,7 +64,7 @@ public struct MCPRegistryReconciler: Reconciler {
         let pulls = RegistryDeploymentBuilder.mergedImagePullSecrets(spec: spec, env: env)
         let deployment = RegistryDeploymentBuilder.deployment(
             for: registry, spec: spec, podTemplate: template.validTemplate, env: env,
-            exists: plan.snapshot.get(ObjectKey(Kinds.deployment, namespace: registry.namespace, name: Naming.registryAPI(registry.name))) != nil)
+            exists: plan.snapshot.contains(ObjectKey(Kinds.deployment, namespace: registry.namespace, name: Naming.registryAPI(registry.name))))
         let steps: [(reason: String, prefix: String, objects: [(KubeObject, String)])] = [
             (ConditionReason.configMapFailed, "Failed to upsert registry server config config map", [
                 (RegistryObjectsBuilder.configMap(for: registry, configYAML: spec.configYAML), "registry server config.yaml from spec.configYAML"),

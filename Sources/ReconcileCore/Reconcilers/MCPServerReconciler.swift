@@ -234,7 +234,7 @@ public struct MCPServerReconciler: Reconciler {
         var r = Restart(requested: raw)
         if annotations[MCPServer.restartStrategyAnnotation] == "immediate" {
             r.podsToDelete = snapshot.list(Kinds.pod, namespace: server.namespace, matching: ProxyDeploymentBuilder.labels(server: server.name))
-        } else if snapshot.get(Kinds.deployment, namespace: server.namespace, name: Naming.serverDeployment(server.name)) != nil {
+        } else if snapshot.contains(Kinds.deployment, namespace: server.namespace, name: Naming.serverDeployment(server.name)) {
             r.podAnnotations[MCPServer.restartedAtAnnotation] = now.rfc3339
         }
         return r
@@ -345,7 +345,7 @@ public struct MCPServerReconciler: Reconciler {
             guard labels["toolhive"] == "true" else { return [] }
             if changed.groupKind == Kinds.pod && labels["app"] != "mcpserver" { return [] }
             let n = labels["toolhive-name"] ?? changed.name
-            return snapshot.get(Kinds.mcpServer, namespace: ns, name: n) != nil ? [ObjectKey(Kinds.mcpServer, namespace: ns, name: n)] : []
+            return snapshot.contains(Kinds.mcpServer, namespace: ns, name: n) ? [ObjectKey(Kinds.mcpServer, namespace: ns, name: n)] : []
         case Kinds.mcpToolConfig: return servers(.toolConfigRef)
         case Kinds.mcpExternalAuthConfig: return servers(.externalAuthConfigRef)
         case Kinds.mcpOIDCConfig: return servers(.serverOIDCConfigRef)

@@ -34,7 +34,7 @@ public struct PlanBuilder: Sendable {
 
     /// Deletes an object if it exists.
     public mutating func ensureAbsent(_ target: ObjectReference, why: String) {
-        guard snapshot.get(target.key) != nil else { return }
+        guard snapshot.contains(target.key) else { return }
         actions.append(.delete(target, reasons: [why]))
     }
 

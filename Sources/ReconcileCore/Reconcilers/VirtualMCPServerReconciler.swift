@@ -67,7 +67,7 @@ public struct VirtualMCPServerReconciler: Reconciler {
         case Kinds.pod:
             // Readiness comes from the vMCP's pods (labelled with the workload labels).
             if changed.labels["app"] == "virtualmcpserver", let n = changed.labels["toolhive-name"],
-                snapshot.get(Kinds.virtualMCPServer, namespace: ns, name: n) != nil
+                snapshot.contains(Kinds.virtualMCPServer, namespace: ns, name: n)
             {
                 out = [ObjectKey(Kinds.virtualMCPServer, namespace: ns, name: n)]
             }
@@ -355,7 +355,7 @@ private struct Pass {
         let before = plan.actions.count
         plan.ensure(deployment, why: "runs the vMCP server")
         if plan.actions.count > before {
-            let existed = snapshot.get(deployment.key) != nil
+            let existed = snapshot.contains(deployment.key)
             plan.record(existed
                 ? Event(.normal, reason: "DeploymentUpdated", message: "Deployment updated, rolling out new configuration")
                 : Event(.normal, reason: "DeploymentCreated", message: "Created Deployment \(deployment.name)"))
@@ -365,7 +365,7 @@ private struct Pass {
         let service = VMCPDeploymentBuilder.service(vmcp, spec: spec)
         let svcBefore = plan.actions.count
         plan.ensure(service, why: "exposes the vMCP server (\(spec.serviceType))")
-        if plan.actions.count > svcBefore && snapshot.get(service.key) == nil {
+        if plan.actions.count > svcBefore && !snapshot.contains(service.key) {
             plan.record(Event(.normal, reason: "ServiceCreated", message: "Created Service \(service.name)"))
         }
         status["url"] = .string(VMCPDeploymentBuilder.url(vmcp))

@@ -105,7 +105,7 @@ public enum SchemaValidation {
         for rule in kind.references {
             found.removeAll(keepingCapacity: true)
             rule.collect(in: object, into: &found)
-            for (name, path) in found where snapshot.get(rule.target, namespace: key.namespace, name: name) == nil {
+            for (name, path) in found where !snapshot.contains(rule.target, namespace: key.namespace, name: name) {
                 problems.append(ValidationProblem(
                     object: key, fieldPath: SchemaValidator.render(path),
                     message: "\(rule.target.kind) \"\(name)\" not found in namespace \"\(key.namespace)\" (the operator will report it in status)",

@@ -33,20 +33,24 @@ public struct ClusterModel: Sendable {
     private var ownership: [ObjectKey: FieldOwnership] = [:]
     private var keyByUID: [String: ObjectKey] = [:]
 
-    /// Loads observed objects. Server-managed metadata the input leaves out is filled in key order
-    /// (never input order), so a shuffled input gives the same cluster.
+    /// Loads observed objects (the last of two with one key wins).
     public init<S: Sequence>(objects: S, now: Timestamp = .simulationEpoch) where S.Element == KubeObject {
+        self.init(snapshot: Snapshot(objects), now: now)
+    }
+
+    /// Loads a snapshot's objects, keeping their origins. Server-managed metadata the input leaves
+    /// out is filled in key order (never input order), so a shuffled input gives the same
+    /// cluster. Objects are decoded one at a time and stored packed, like every later write.
+    public init(snapshot input: Snapshot, now: Timestamp = .simulationEpoch) {
         self.now = now
-        var byKey: [ObjectKey: KubeObject] = [:]
-        for o in objects { byKey[o.key] = o }
-        let keys = byKey.keys.sorted()
-        for o in byKey.values {
-            if let rv = Int64(o.resourceVersion) { revision = max(revision, rv) }
+        let keys = input.keys.sorted()
+        for key in keys {
+            if let rv = input.get(key).flatMap({ Int64($0.resourceVersion) }) { revision = max(revision, rv) }
         }
         snapshot = Snapshot()
         let created = now.rfc3339
         for key in keys {
-            guard var o = byKey[key] else { continue }
+            guard var o = input.get(key) else { continue }
             if o.uid.isEmpty { o.uid = Self.uid(for: key, revision: 0) }
             if o.resourceVersion.isEmpty {
                 revision += 1
@@ -56,16 +60,14 @@ public struct ClusterModel: Sendable {
             if o.creationTimestamp == nil { o.creationTimestamp = created }
             Self.applyDefaults(&o)
             keyByUID[o.uid] = key
-            snapshot.upsert(o)
+            snapshot.upsert(o, packed: Self.packs(key), origin: input.origin(of: key))
         }
     }
 
-    public init(snapshot: Snapshot, now: Timestamp = .simulationEpoch) {
-        self.init(objects: snapshot.allObjects, now: now)
-        for (key, origin) in snapshot.origins { self.snapshot.setOrigin(origin, of: key) }
-    }
-
     public func get(_ key: ObjectKey) -> KubeObject? { snapshot.get(key) }
+
+    /// The object with this uid, if it exists (what an ownerReference's uid points at).
+    public func key(ofUID uid: String) -> ObjectKey? { uid.isEmpty ? nil : keyByUID[uid] }
 
     /// Returns the writes made since the last call and forgets them.
     public mutating func drainChanges() -> [ClusterChange] {
@@ -83,7 +85,8 @@ public struct ClusterModel: Sendable {
     public mutating func apply(_ desired: KubeObject, manager: String = ClusterModel.operatorManager, reasons: [String] = [], keepStatusOnCreate: Bool = false) throws(ClusterModelError) -> Bool {
         let key = desired.key
         try Self.checkIdentity(desired)
-        let existing = snapshot.get(key)
+        let existingStored = snapshot.stored(key)
+        let existing = existingStored?.object
         if let existing { try checkPrecondition(desired, against: existing) }
         var sent = try Self.decoded(desired)
         let sentStatus = sent["status"]
@@ -91,26 +94,25 @@ public struct ClusterModel: Sendable {
         var meta = sent["metadata"]?.objectValue ?? OrderedMap()
         for f in Self.serverManagedMetadata { meta[f] = nil }
         sent["metadata"] = .object(meta)
-        let sentValue = Value.object(sent)
 
         var owners = ownership[key] ?? FieldOwnership()
-        guard let existing else {
-            var created = KubeObject(root: owners.apply(sentValue, by: manager, onto: .object(OrderedMap())).objectValue ?? sent)
+        guard let existing, let existingStored else {
+            var created = KubeObject(root: owners.apply(sent, by: manager, onto: .object(OrderedMap())).objectValue ?? sent)
             if keepStatusOnCreate, let sentStatus { created.root["status"] = sentStatus }
             Self.applyDefaults(&created)
-            create(&created)
+            let stored = create(&created)
             ownership[key] = owners
-            record(key, old: nil, new: created, writer: manager, op: "apply", reasons: reasons)
+            record(key, old: nil, new: (created, stored), writer: manager, op: "apply", reasons: reasons)
             return true
         }
-        let merged = owners.apply(sentValue, by: manager, onto: existing.value)
+        let merged = owners.apply(sent, by: manager, onto: existing.value)
         ownership[key] = owners
         guard var updated = KubeObject(merged), updated.root != existing.root else { return false }
         if existing.metadata["generation"] != nil, updated.root["spec"] != existing.root["spec"] {
             updated.generation = existing.generation + 1
         }
-        store(&updated)
-        record(key, old: existing, new: updated, writer: manager, op: "apply", reasons: reasons)
+        let stored = store(&updated, replacing: existing)
+        record(key, old: (existing, existingStored), new: (updated, stored), writer: manager, op: "apply", reasons: reasons)
         return true
     }
 
@@ -136,28 +138,30 @@ public struct ClusterModel: Sendable {
     private mutating func edit(
         _ key: ObjectKey, op: String, writer: String, reasons: [String], _ change: (inout KubeObject) throws(ClusterModelError) -> Void
     ) throws(ClusterModelError) -> Bool {
-        guard let existing = snapshot.get(key) else { throw .notFound(key, operation: op) }
+        guard let existingStored = snapshot.stored(key) else { throw .notFound(key, operation: op) }
+        let existing = existingStored.object
         var updated = existing
         try change(&updated)
         if updated.root == existing.root { return false }
-        store(&updated)
-        record(key, old: existing, new: updated, writer: writer, op: op, reasons: reasons)
+        let stored = store(&updated, replacing: existing)
+        record(key, old: (existing, existingStored), new: (updated, stored), writer: writer, op: op, reasons: reasons)
         return true
     }
 
     /// Removes a finalizer; the last one removed from a deleting object deletes it.
     @discardableResult
     public mutating func removeFinalizer(_ key: ObjectKey, _ finalizer: String, writer: String, reasons: [String] = []) throws(ClusterModelError) -> Bool {
-        guard let existing = snapshot.get(key) else { throw .notFound(key, operation: "removeFinalizer") }
+        guard let existingStored = snapshot.stored(key) else { throw .notFound(key, operation: "removeFinalizer") }
+        let existing = existingStored.object
         guard existing.finalizers.contains(finalizer) else { return false }
         var updated = existing
         updated.finalizers.removeAll { $0 == finalizer }
         if updated.isBeingDeleted && updated.finalizers.isEmpty {
-            remove(existing, writer: writer, op: "removeFinalizer", reasons: reasons)
+            remove((existing, existingStored), writer: writer, op: "removeFinalizer", reasons: reasons)
             return true
         }
-        store(&updated)
-        record(key, old: existing, new: updated, writer: writer, op: "removeFinalizer", reasons: reasons)
+        let stored = store(&updated, replacing: existing)
+        record(key, old: (existing, existingStored), new: (updated, stored), writer: writer, op: "removeFinalizer", reasons: reasons)
         return true
     }
 
@@ -166,16 +170,17 @@ public struct ClusterModel: Sendable {
     /// NotFound on delete); returns whether anything changed.
     @discardableResult
     public mutating func delete(_ key: ObjectKey, writer: String, reasons: [String] = []) -> Bool {
-        guard let existing = snapshot.get(key) else { return false }
+        guard let existingStored = snapshot.stored(key) else { return false }
+        let existing = existingStored.object
         if !existing.finalizers.isEmpty {
             guard !existing.isBeingDeleted else { return false }
             var updated = existing
             updated.deletionTimestamp = now.rfc3339
-            store(&updated)
-            record(key, old: existing, new: updated, writer: writer, op: "delete", reasons: reasons)
+            let stored = store(&updated, replacing: existing)
+            record(key, old: (existing, existingStored), new: (updated, stored), writer: writer, op: "delete", reasons: reasons)
             return true
         }
-        remove(existing, writer: writer, op: "delete", reasons: reasons)
+        remove((existing, existingStored), writer: writer, op: "delete", reasons: reasons)
         return true
     }
 
@@ -320,29 +325,38 @@ public struct ClusterModel: Sendable {
         }
     }
 
-    private mutating func create(_ o: inout KubeObject) {
+    /// Objects are stored packed: the converged cluster of 10,000 servers is ~200,000 objects,
+    /// whose trees took ~850 MiB; reads decode.
+    private mutating func create(_ o: inout KubeObject) -> StoredObject {
         revision += 1
         o.uid = Self.uid(for: o.key, revision: revision)
         o.resourceVersion = String(revision)
         o.creationTimestamp = now.rfc3339
         if Self.hasGeneration(o) { o.generation = 1 }
-        keyByUID[o.uid] = o.key
-        snapshot.upsert(o)
+        let key = o.key
+        keyByUID[o.uid] = key
+        return snapshot.upsert(o, packed: Self.packs(key))
     }
 
-    private mutating func store(_ o: inout KubeObject) {
+    /// ToolHive's own objects stay trees: they are the primaries, about a twentieth of a
+    /// converged cluster, and every controller reads them again and again (a group or tool
+    /// config once per member's reconcile, a server once per vMCP pass).
+    static func packs(_ key: ObjectKey) -> Bool { key.groupKind.group != Kinds.toolhiveGroup }
+
+    private mutating func store(_ o: inout KubeObject, replacing existing: KubeObject) -> StoredObject {
         revision += 1
         o.resourceVersion = String(revision)
-        snapshot.upsert(o)
+        return snapshot.upsert(o, packed: Self.packs(existing.key), replacing: existing)
     }
 
     /// Removes an object and collects its dependents whose owners are all gone.
-    private mutating func remove(_ object: KubeObject, writer: String, op: String, reasons: [String]) {
+    private mutating func remove(_ version: (tree: KubeObject, stored: StoredObject), writer: String, op: String, reasons: [String]) {
+        let object = version.tree
         revision += 1
         snapshot.remove(object.key)
         ownership[object.key] = nil
         keyByUID[object.uid] = nil
-        record(object.key, old: object, new: nil, writer: writer, op: op, reasons: reasons)
+        record(object.key, old: version, new: nil, writer: writer, op: op, reasons: reasons)
         for dependent in snapshot.owned(by: object.uid) {
             let liveOwners = dependent.ownerReferences.filter { !$0.uid.isEmpty && keyByUID[$0.uid] != nil }
             if liveOwners.isEmpty {
@@ -351,8 +365,11 @@ public struct ClusterModel: Sendable {
         }
     }
 
-    private mutating func record(_ key: ObjectKey, old: KubeObject?, new: KubeObject?, writer: String, op: String, reasons: [String]) {
-        changes.append(ClusterChange(key: key, old: old, new: new, writer: writer, op: op, reasons: reasons))
+    private mutating func record(
+        _ key: ObjectKey, old: (tree: KubeObject, stored: StoredObject)?, new: (tree: KubeObject, stored: StoredObject)?,
+        writer: String, op: String, reasons: [String]
+    ) {
+        changes.append(ClusterChange(key: key, old: old?.tree, new: new?.tree, writer: writer, op: op, reasons: reasons, storedOld: old?.stored, storedNew: new?.stored))
     }
 }
 
@@ -367,9 +384,15 @@ public struct ClusterChange: Sendable {
     public var writer: String
     public var op: String
     public var reasons: [String]
+    /// `old` and `new` as the snapshot stores them (packed), so that a change kept past its
+    /// round (`RecentWrites`) costs its bytes rather than its trees.
+    var storedOld: StoredObject?
+    var storedNew: StoredObject?
 
     /// Which fields differ, for `--explain` and non-convergence reports.
-    public var changedFields: [String] {
+    public var changedFields: [String] { Self.changedFields(old: old, new: new) }
+
+    static func changedFields(old: KubeObject?, new: KubeObject?) -> [String] {
         switch (old, new) {
         case (nil, _): return []
         case (_, nil): return ["(deleted)"]

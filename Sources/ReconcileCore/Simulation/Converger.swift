@@ -54,6 +54,7 @@ public struct Converger: Sendable {
         var scheduled: [ReconcileRequest: Timestamp] = [:]
         var quiet = Set<ReconcileRequest>()
         var detector = OscillationDetector(model: model)
+        var ruleQueue = WorldRuleQueue(ruleCount: worldRules.count)
         var round = 0
         // The world rules act in the first round even when there is no primary, and again after
         // any round that wrote, until they have nothing left to do.
@@ -76,13 +77,13 @@ public struct Converger: Sendable {
                 throw .noFixedPoint(rounds: options.maxRounds, still: detector.lastChurn)
             }
             var next = Set<ReconcileRequest>()
-            var roundChanges: [ClusterChange] = []
+            var roundChanges: [KeptWrite] = []
             var roundEnv = env
             roundEnv.now = model.now
 
             for req in dirty.sorted() {
                 next.remove(req)
-                guard let reconciler = controllers.reconciler(named: req.controller), model.snapshot.get(req.key) != nil else { continue }
+                guard let reconciler = controllers.reconciler(named: req.controller), model.snapshot.contains(req.key) else { continue }
                 let result = reconciler.reconcile(model.snapshot, key: req.key, env: roundEnv)
                 model.recordEvents(result)
                 let writer = "\(req.controller) \(req.key.namespace)/\(req.key.name)"
@@ -100,7 +101,8 @@ public struct Converger: Sendable {
                 for c in changes {
                     next.formUnion(WatchMapping.requests(changed: c.new, previous: c.old, snapshot: model.snapshot, controllers: controllers, env: env))
                 }
-                roundChanges += changes
+                if options.assumeReady { ruleQueue.noteWrites(changes, rules: worldRules, model: model) }
+                roundChanges += changes.map(KeptWrite.init)
                 if options.recordTrace { trace += changes.map { TraceEntry(round: round, time: model.now, change: $0) } }
                 // A failed plan is retried with backoff, as the real work queue does.
                 let delay: Double? = failed ? 1 : result.requeueAfterSeconds
@@ -111,8 +113,16 @@ public struct Converger: Sendable {
             }
 
             if options.assumeReady {
-                for rule in worldRules {
-                    for change in rule.changes(in: model.snapshot, env: roundEnv) {
+                for (index, rule) in worldRules.enumerated() {
+                    // Every change is worked out before any is made, as a rescan of the whole
+                    // snapshot would; only the primaries a write may have affected are asked.
+                    var ruleChanges: [WorldChange] = []
+                    for key in ruleQueue.take(index, rule: rule, in: model.snapshot) {
+                        let changes = rule.changes(for: key, in: model.snapshot, env: roundEnv)
+                        if !changes.isEmpty { ruleQueue.again(index, key) }
+                        ruleChanges += changes
+                    }
+                    for change in ruleChanges {
                         do {
                             try model.perform(change, rule: rule.name)
                         } catch {
@@ -123,7 +133,8 @@ public struct Converger: Sendable {
                     for c in changes {
                         next.formUnion(WatchMapping.requests(changed: c.new, previous: c.old, snapshot: model.snapshot, controllers: controllers, env: env))
                     }
-                    roundChanges += changes
+                    ruleQueue.noteWrites(changes, rules: worldRules, model: model)
+                    roundChanges += changes.map(KeptWrite.init)
                     if options.recordTrace { trace += changes.map { TraceEntry(round: round, time: model.now, change: $0) } }
                 }
             }
@@ -239,7 +250,7 @@ struct OscillationDetector {
     private var seen: [UInt64: Int] = [:]
     private var started = false
     /// Changes per round, kept for the last few rounds only.
-    private var recent: [(round: Int, changes: [ClusterChange])] = []
+    private var recent: [(round: Int, changes: [KeptWrite])] = []
     private static let window = 8
     static let startRound = 8
 
@@ -248,7 +259,11 @@ struct OscillationDetector {
     /// Objects written in the last round, for a `maxRounds` report.
     var lastChurn: [ObjectChurn] { Self.churn(recent.last.map { [$0] } ?? []) }
 
-    mutating func observe(round: Int, changes: [ClusterChange], model: ClusterModel) -> [ObjectChurn]? {
+    mutating func observe(round: Int, changes: [KeptWrite], model: ClusterModel) -> [ObjectChurn]? {
+        // A report names the writes of rounds after the first fingerprinted one, or of the last
+        // round that wrote: earlier rounds are dropped at once (the first rounds write about the
+        // whole cluster).
+        recent.removeAll { $0.round <= Self.startRound }
         recent.append((round, changes))
         if recent.count > Self.window { recent.removeFirst() }
         guard round >= Self.startRound else { return nil }
@@ -279,11 +294,12 @@ struct OscillationDetector {
         return nil
     }
 
-    private static func churn(_ rounds: [(round: Int, changes: [ClusterChange])]) -> [ObjectChurn] {
+    private static func churn(_ rounds: [(round: Int, changes: [KeptWrite])]) -> [ObjectChurn] {
         var byKey: [ObjectKey: (writers: [String], fields: [String])] = [:]
         var owners: [ObjectKey: ObjectKey] = [:]
         for (_, changes) in rounds {
-            for c in changes {
+            for kept in changes {
+                let c = kept.change
                 if let o = c.new ?? c.old, let ref = o.controllerOwner {
                     owners[c.key] = ObjectKey(GroupKind(group: APIVersion.group(of: ref.apiVersion), kind: ref.kind), namespace: c.key.namespace, name: ref.name)
                 }
@@ -296,5 +312,31 @@ struct OscillationDetector {
         return byKey.keys.sorted().prefix(20).compactMap { key in
             byKey[key].map { ObjectChurn(key: key, owner: owners[key], writers: $0.writers, fields: $0.fields) }
         }
+    }
+}
+
+/// A write kept after its round for the detector's reports: who wrote, and the versions as the
+/// snapshot stores them (packed). The first rounds write about the whole cluster, and their
+/// changes' trees were a third of converge's peak memory; a kept write is 40 bytes plus the old
+/// version's bytes. Everything else (key, owner, changed fields) is worked out from the
+/// versions when a report needs it.
+struct KeptWrite: Sendable {
+    var writer: String
+    var old: StoredObject?
+    var new: StoredObject?
+
+    init(_ change: ClusterChange) {
+        writer = change.writer
+        old = change.storedOld ?? change.old.map(StoredObject.tree)
+        new = change.storedNew ?? change.new.map(StoredObject.tree)
+    }
+
+    /// The written object's key (a write has at least one version).
+    var key: ObjectKey { ((new ?? old)?.object ?? KubeObject(root: OrderedMap())).key }
+
+    /// The write again, decoded (without its operation and reasons, which reports do not show).
+    var change: ClusterChange {
+        let old = old?.object, new = new?.object
+        return ClusterChange(key: (new ?? old ?? KubeObject(root: OrderedMap())).key, old: old, new: new, writer: writer, op: "", reasons: [])
     }
 }

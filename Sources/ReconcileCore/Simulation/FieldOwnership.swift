@@ -5,42 +5,55 @@
 ///
 /// Granularity: map keys are fields; a list or scalar is one atomic field (real SSA also merges
 /// some lists by key, e.g. containers by name; no reconciler here relies on that). Ownership is
-/// kept as each manager's last applied tree, which shares storage with the stored object, rather
-/// than as path sets, so tracking costs almost nothing at 20,000 objects.
+/// kept as each manager's last applied tree rather than as path sets, and that tree is kept packed
+/// (`StoredObject`): the ClusterModel stores objects packed, so an unpacked applied tree would
+/// no longer share storage with anything, and at 10,000 servers those trees were most of
+/// converge's memory. It is decoded only when the same object is applied again.
 public struct FieldOwnership: Sendable {
-    /// manager → the tree it last applied (status and server-managed metadata excluded).
-    public private(set) var lastApplied: [String: Value] = [:]
+    /// Each manager with the map it last applied (status and server-managed metadata excluded),
+    /// sorted by manager: nearly every object has one manager, and a one-entry list costs a
+    /// third of a one-entry dictionary.
+    private var lastApplied: [(manager: String, applied: StoredObject)] = []
 
     public init() {}
 
-    public var managers: [String] { lastApplied.keys.sorted() }
+    public var managers: [String] { lastApplied.map(\.manager) }
+
+    /// What `manager` applied last.
+    public func applied(by manager: String) -> Value? {
+        lastApplied.first { $0.manager == manager }.map { .object($0.applied.object.root) }
+    }
 
     /// Applies `desired` for `manager` onto `current` (SSA with force): fields the manager owned
     /// before and no longer sends are removed unless another manager also set them; every field
     /// it sends overwrites; other managers lose the fields it set to a different value.
-    public mutating func apply(_ desired: Value, by manager: String, onto current: Value) -> Value {
+    public mutating func apply(_ desired: OrderedMap, by manager: String, onto current: Value) -> Value {
+        let desiredValue = Value.object(desired)
         if lastApplied.isEmpty, case .object(let m) = current, m.isEmpty {
             // A create: nothing to remove, nobody else to take fields from.
-            lastApplied[manager] = desired
-            return desired
+            remember(desired, for: manager)
+            return desiredValue
         }
+        // Every other manager's tree, decoded once for this apply.
+        let others = lastApplied.filter { $0.manager != manager }.map { (manager: $0.manager, tree: Value.object($0.applied.object.root)) }
         var result = current
-        if let previous = lastApplied[manager], previous != desired {
-            let sent = Set(FieldPaths.leaves(of: desired))
+        let previous = applied(by: manager)
+        if let previous, previous != desiredValue {
+            let sent = Set(FieldPaths.leaves(of: desiredValue))
             for path in FieldPaths.leaves(of: previous) where !sent.contains(path) {
-                let sharedWithOther = lastApplied.contains { other, tree in
-                    other != manager && FieldPaths.value(at: path, in: tree) != nil
-                }
+                let sharedWithOther = others.contains { FieldPaths.value(at: path, in: $0.tree) != nil }
                 if !sharedWithOther { FieldPaths.remove(path, from: &result) }
             }
         }
-        FieldPaths.merge(desired, into: &result)
-        // Force: others keep a field only if they set it to the very value just applied.
-        for other in lastApplied.keys.sorted() where other != manager && lastApplied.count > 1 {
-            guard var tree = lastApplied[other] else { continue }
+        FieldPaths.merge(desiredValue, into: &result)
+        // Force: others keep a field only if they set it to the very value just applied. Only
+        // with more than one manager on record: a second manager's first apply onto an object
+        // one manager wrote (a world rule's onto the operator's) takes nothing from it.
+        for (other, original) in others where lastApplied.count > 1 {
+            var tree = original
             var changed = false
-            for path in FieldPaths.leaves(of: desired) {
-                if let theirs = FieldPaths.value(at: path, in: tree), theirs != FieldPaths.value(at: path, in: desired) {
+            for path in FieldPaths.leaves(of: desiredValue) {
+                if let theirs = FieldPaths.value(at: path, in: tree), theirs != FieldPaths.value(at: path, in: desiredValue) {
                     FieldPaths.remove(path, from: &tree)
                     changed = true
                 }
@@ -51,10 +64,21 @@ public struct FieldOwnership: Sendable {
                     changed = true
                 }
             }
-            if changed { lastApplied[other] = tree }
+            if changed { remember(tree.objectValue ?? OrderedMap(), for: other) }
         }
-        lastApplied[manager] = desired
+        // Packing again what is already kept would only cost time.
+        if previous != desiredValue { remember(desired, for: manager) }
         return result
+    }
+
+    private mutating func remember(_ applied: OrderedMap, for manager: String) {
+        let stored = StoredObject(KubeObject(root: applied), packed: true)
+        if let i = lastApplied.firstIndex(where: { $0.manager == manager }) {
+            lastApplied[i].applied = stored
+        } else {
+            lastApplied.append((manager, stored))
+            lastApplied.sort { $0.manager < $1.manager }
+        }
     }
 }
 

@@ -20,11 +20,11 @@ public struct WorkloadControllerRule: WorldRule {
         }
     }
 
-    private var kind: GroupKind { workload == .deployment ? Kinds.deployment : Kinds.statefulSet }
+    public var primaryKind: GroupKind { workload == .deployment ? Kinds.deployment : Kinds.statefulSet }
 
-    public func changes(in snapshot: Snapshot, env: OperatorEnvironment) -> [WorldChange] {
+    public func changes(for key: ObjectKey, in snapshot: Snapshot, env: OperatorEnvironment) -> [WorldChange] {
         var out: [WorldChange] = []
-        for w in snapshot.list(kind) where !w.isBeingDeleted && !w.uid.isEmpty {
+        if key.groupKind == primaryKind, let w = snapshot.get(key), !w.isBeingDeleted, !w.uid.isEmpty {
             let replicas = Int(min(max(0, w.spec["replicas"]?.intValue ?? 1), Self.maxPods))
             let template = w.spec["template"] ?? .null
             let revision = Self.templateHash(template)
@@ -45,6 +45,15 @@ public struct WorkloadControllerRule: WorldRule {
             if status != w.status { out.append(.setStatus(w.key, status)) }
         }
         return out
+    }
+
+    /// A workload reads itself and the Pods it owns (by uid).
+    public func primaries(affectedBy object: KubeObject, key: ObjectKey, in model: ClusterModel) -> [ObjectKey]? {
+        switch key.groupKind {
+        case primaryKind: return [key]
+        case Kinds.pod: return object.ownerReferences.compactMap { model.key(ofUID: $0.uid) }.filter { $0.groupKind == primaryKind }
+        default: return []
+        }
     }
 
     private var revisionLabel: String { workload == .deployment ? "pod-template-hash" : "controller-revision-hash" }
@@ -143,10 +152,16 @@ public struct WorkloadControllerRule: WorldRule {
 public struct ServiceControllerRule: WorldRule {
     public init() {}
     public var name: String { "service-controller" }
+    public var primaryKind: GroupKind { Kinds.service }
 
-    public func changes(in snapshot: Snapshot, env: OperatorEnvironment) -> [WorldChange] {
+    /// A Service's address depends on the Service alone.
+    public func primaries(affectedBy object: KubeObject, key: ObjectKey, in model: ClusterModel) -> [ObjectKey]? {
+        key.groupKind == Kinds.service ? [key] : []
+    }
+
+    public func changes(for key: ObjectKey, in snapshot: Snapshot, env: OperatorEnvironment) -> [WorldChange] {
         var out: [WorldChange] = []
-        for svc in snapshot.list(Kinds.service) where !svc.isBeingDeleted {
+        if key.groupKind == Kinds.service, let svc = snapshot.get(key), !svc.isBeingDeleted {
             // Only a Service that still needs an address pays for hashing its identity.
             var identityHash: UInt64 { ObjectFingerprint.of(KubeObject(apiVersion: "v1", kind: "Service", namespace: svc.namespace, name: svc.name)) }
             if (svc.spec["clusterIP"]?.stringValue ?? "").isEmpty {

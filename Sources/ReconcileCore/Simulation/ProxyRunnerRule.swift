@@ -8,28 +8,74 @@
 public struct ProxyRunnerRule: WorldRule {
     public init() {}
     public var name: String { "proxy-runner" }
+    public var primaryKind: GroupKind { Kinds.mcpServer }
 
-    public func changes(in snapshot: Snapshot, env: OperatorEnvironment) -> [WorldChange] {
+    public func changes(for key: ObjectKey, in snapshot: Snapshot, env: OperatorEnvironment) -> [WorldChange] {
+        guard key.groupKind == Kinds.mcpServer, let server = snapshot.get(key), !server.isBeingDeleted, !server.uid.isEmpty else { return [] }
+        let n = server.name
+        guard let proxy = snapshot.get(Kinds.deployment, namespace: server.namespace, name: Naming.serverDeployment(n)),
+            proxy.controllerOwner?.uid == server.uid, !proxy.isBeingDeleted,
+            (proxy.status["readyReplicas"]?.intValue ?? 0) > 0
+        else { return [] }
         var out: [WorldChange] = []
-        for server in snapshot.list(Kinds.mcpServer) where !server.isBeingDeleted && !server.uid.isEmpty {
-            let n = server.name
-            guard let proxy = snapshot.get(Kinds.deployment, namespace: server.namespace, name: Naming.serverDeployment(n)),
-                proxy.controllerOwner?.uid == server.uid, !proxy.isBeingDeleted,
-                (proxy.status["readyReplicas"]?.intValue ?? 0) > 0
-            else { continue }
-            let config = RunnerConfig(server: server, snapshot: snapshot)
-            let desired = statefulSet(for: server, config: config)
-            let observed = snapshot.get(desired.key)
-            if observed.map({ !desired.value.isSubset(of: $0.value) }) ?? true {
-                out.append(.upsert(desired))
-            }
-            guard config.transport == "sse" || config.transport == "streamable-http", let sts = observed, !sts.uid.isEmpty else { continue }
-            for svc in services(for: server, config: config, owner: sts) {
-                if let existing = snapshot.get(svc.key), svc.value.isSubset(of: existing.value) { continue }
-                out.append(.upsert(svc))
-            }
+        let config = RunnerConfig(server: server, snapshot: snapshot)
+        let desired = statefulSet(for: server, config: config)
+        let observed = snapshot.get(desired.key)
+        if observed.map({ !desired.value.isSubset(of: $0.value) }) ?? true {
+            out.append(.upsert(desired))
+        }
+        guard config.transport == "sse" || config.transport == "streamable-http", let sts = observed, !sts.uid.isEmpty else { return out }
+        for svc in services(for: server, config: config, owner: sts) {
+            if let existing = snapshot.get(svc.key), svc.value.isSubset(of: existing.value) { continue }
+            out.append(.upsert(svc))
         }
         return out
+    }
+
+    /// What the runner of MCPServer `n` reads besides the server: objects named from `n`.
+    static let reads: [NamedRead] = [
+        NamedRead(Kinds.deployment, Naming.serverDeployment), NamedRead(Kinds.configMap, Naming.serverRunConfig),
+        NamedRead(Kinds.statefulSet, Naming.serverStatefulSet),
+        NamedRead(Kinds.service, Naming.serverHeadlessService), NamedRead(Kinds.service, Naming.serverBackendService),
+    ]
+
+    /// The server itself, and the servers whose runner reads `object` by name (`reads`, inverted).
+    public func primaries(affectedBy object: KubeObject, key: ObjectKey, in model: ClusterModel) -> [ObjectKey]? {
+        let kind = key.groupKind
+        if kind == Kinds.mcpServer { return [key] }
+        var out: [ObjectKey] = []
+        for read in Self.reads where read.kind == kind {
+            guard let n = read.server(named: key.name) else { return nil }
+            if let n { out.append(ObjectKey(Kinds.mcpServer, namespace: key.namespace, name: n)) }
+        }
+        return out
+    }
+
+    /// An object the runner reads by a name made from the server's name `n`, with the way back
+    /// from the name to `n`.
+    struct NamedRead: Sendable {
+        let kind: GroupKind
+        let naming: @Sendable (String) -> String
+        /// What `naming` puts before and after `n` (found by naming a marker once); nil when it
+        /// does more than wrap `n`.
+        let affix: (prefix: [UInt8], suffix: [UInt8])?
+
+        init(_ kind: GroupKind, _ naming: @escaping @Sendable (String) -> String) {
+            self.kind = kind
+            self.naming = naming
+            let probe = Array(naming("\u{1}").utf8)
+            affix = probe.firstIndex(of: 1).map { (Array(probe[..<$0]), Array(probe[($0 + 1)...])) }
+        }
+
+        /// The server whose runner reads the object called `name`: `.some(nil)` when none does,
+        /// nil when `naming` cannot be inverted.
+        func server(named name: String) -> String?? {
+            guard let (prefix, suffix) = affix else { return nil }
+            let bytes = name.utf8
+            guard bytes.count >= prefix.count + suffix.count, bytes.starts(with: prefix), bytes.reversed().starts(with: suffix.reversed()) else { return .some(nil) }
+            let n = String(decoding: bytes.dropFirst(prefix.count).dropLast(suffix.count), as: UTF8.self)
+            return .some(naming(n) == name ? n : nil)
+        }
     }
 
     /// The few RunConfig fields the runner's workload depends on.

@@ -152,7 +152,7 @@ public enum BackendDiscovery {
     public static func discover(_ vmcp: KubeObject, spec: VirtualMCPServerSpec, in snapshot: Snapshot) -> BackendDiscoveryResult {
         let ns = vmcp.namespace
         let group = spec.groupName
-        let found = !group.isEmpty && snapshot.get(Kinds.mcpGroup, namespace: ns, name: group) != nil
+        let found = !group.isEmpty && snapshot.contains(Kinds.mcpGroup, namespace: ns, name: group)
         let members = found ? workloads(group: group, namespace: ns, in: snapshot) : []
         var backends: [DiscoveredBackend] = []
         var failures: [(String, AuthProblem)] = []

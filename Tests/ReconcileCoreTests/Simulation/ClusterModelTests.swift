@@ -178,6 +178,25 @@ import Testing
         #expect(one.get(Fake.server("a").key)?.resourceVersion == "2")
     }
 
+    /// What the model writes is stored packed (but for ToolHive's own kinds), and each change
+    /// carries the versions as stored, so converge can keep a round's writes without their trees.
+    @Test func writesAreStoredPackedAndChangesCarryTheStoredVersions() throws {
+        var m = ClusterModel(objects: [Fake.configMap("a", data: ["k": "1"])], now: t0)
+        let key = ObjectKey(Kinds.configMap, namespace: "default", name: "a")
+        if case .packed? = m.snapshot.stored(key) {} else { Issue.record("a loaded object is not packed") }
+        _ = m.drainChanges()
+        try m.apply(Fake.configMap("a", data: ["k": "2"]))
+        let change = try #require(m.drainChanges().first)
+        if case .packed? = change.storedNew {} else { Issue.record("the new version is not packed") }
+        #expect(change.storedOld?.object.root == change.old?.root)
+        #expect(change.storedNew?.object.root == change.new?.root)
+        #expect(m.get(key)?.root["data"]?["k"] == "2")
+        #expect(m.snapshot.list(Kinds.configMap, namespace: "default").map(\.name) == ["a"])
+        // ToolHive's own objects, read again and again by every controller, stay trees.
+        try m.apply(Fake.server("s"))
+        if case .tree? = m.snapshot.stored(ObjectKey(Kinds.mcpServer, namespace: "default", name: "s")) {} else { Issue.record("an MCPServer is packed") }
+    }
+
     @Test func actionsRunInOrder() throws {
         var m = ClusterModel(objects: [Fake.server("s")], now: t0)
         let ref = Fake.server("s").reference
