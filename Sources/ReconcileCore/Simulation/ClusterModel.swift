@@ -283,7 +283,7 @@ public struct ClusterModel: Sendable {
         guard let podSpec = o.value[path: prefix] else { return o.root }
         let (canonical, problem) = PodQuantities.decode(podSpec, prefix: prefix)
         if let problem {
-            throw .invalid(o.reference, "\(o.kind) in version \"\(o.apiVersion.split(separator: "/").last ?? "")\" cannot be handled as a \(o.kind): \(problem.error) (\(problem.path))")
+            throw .invalid(o.reference, "\(o.kind) in version \"\(APIVersion.version(of: o.apiVersion))\" cannot be handled as a \(o.kind): \(problem.error) (\(problem.path))")
         }
         guard canonical != podSpec else { return o.root }
         var v = o.value

@@ -17,9 +17,7 @@ public enum Simulator {
         var jobs = Jobs()
         for r in controllers.reconcilers.sorted(by: { $0.name < $1.name }) {
             var keys = snapshot.keys(r.primaryKind)
-            if !keys.allSatisfy({ env.watches(namespace: $0.namespace) }) {
-                keys.removeAll { !env.watches(namespace: $0.namespace) }
-            }
+            keys.removeAll { !env.watches(namespace: $0.namespace) }
             jobs.append(r, keys)
         }
         return jobs
