@@ -15,8 +15,9 @@
 public struct LoadSession: Sendable {
     public let loader: SnapshotLoader
     public let recordPositions: Bool
-    /// Parse YAML files whole instead of document by document (the reference the tests compare
-    /// the split reading with).
+    /// Split input as it is read: YAML files document by document, and a List's items taken out
+    /// of its tree one by one (`ListItemDetacher`). False parses each file whole into trees, the
+    /// reference the tests compare the split reading with.
     public let splitDocuments: Bool
     private var errors: [LoadError] = []
     private var file: FileLoad?
@@ -75,7 +76,7 @@ public struct LoadSession: Sendable {
             feed(chunk, &f, &sink)
         case .documents(var stream):
             f.reading = .undecided([])  // drop the reference so `stream` stays unique
-            stream.feed(chunk) { docs, piece in add(docs, of: &f, &sink) { YAMLDocumentStream.withPositions(piece) } }
+            stream.feed(chunk) { docs, piece in add(&docs, of: &f, &sink) { YAMLDocumentStream.withPositions(piece) } }
             f.reading = .documents(stream)
         case .whole(var bytes, let json):
             f.reading = .undecided([])
@@ -99,14 +100,14 @@ public struct LoadSession: Sendable {
             break
         case .documents(var stream):
             do throws(SyntaxError) {
-                try stream.finish { docs, piece in add(docs, of: &f, &sink) { YAMLDocumentStream.withPositions(piece) } }
+                try stream.finish { docs, piece in add(&docs, of: &f, &sink) { YAMLDocumentStream.withPositions(piece) } }
             } catch {
                 failure = error
             }
         case .whole(let bytes, let json):
             do throws(SyntaxError) {
-                let docs = try Self.parse(bytes, json: json, recordPositions: recordPositions)
-                add(docs, of: &f, &sink) { try? Self.parse(bytes, json: json, recordPositions: true) }
+                var docs = try Self.parse(bytes, json: json, recordPositions: recordPositions, detacher: detacher)
+                add(&docs, of: &f, &sink) { try? Self.parse(bytes, json: json, recordPositions: true, detacher: ListItemDetacher(enabled: false)) }
             } catch {
                 failure = error
             }
@@ -115,12 +116,18 @@ public struct LoadSession: Sendable {
     }
 
     private var yamlReading: FileLoad.Reading {
-        splitDocuments ? .documents(YAMLDocumentStream(recordPositions: recordPositions)) : .whole([], json: false)
+        splitDocuments ? .documents(YAMLDocumentStream(recordPositions: recordPositions, detacher: detacher)) : .whole([], json: false)
     }
 
-    private static func parse(_ bytes: [UInt8], json: Bool, recordPositions: Bool) throws(SyntaxError) -> [ParsedDocument] {
-        json ? try JSONReader.parseStream(bytes: bytes, recordPositions: recordPositions)
-            : try YAMLReader.parseStream(bytes: bytes, recordPositions: recordPositions)
+    /// Takes a List's items out of its tree while it is parsed; not when positions are recorded
+    /// (they are the document's, and `validate` reads them per item) or nothing is split.
+    private var detacher: ListItemDetacher {
+        ListItemDetacher(enabled: splitDocuments && !recordPositions)
+    }
+
+    private static func parse(_ bytes: [UInt8], json: Bool, recordPositions: Bool, detacher: ListItemDetacher) throws(SyntaxError) -> [ParsedDocument] {
+        json ? try JSONReader.parseStream(bytes: bytes, recordPositions: recordPositions, detacher: detacher)
+            : try YAMLReader.parseStream(bytes: bytes, recordPositions: recordPositions, detacher: detacher)
     }
 
     private mutating func finishFile<Sink: LoadSink>(_ f: FileLoad, failure: SyntaxError?, _ sink: inout Sink) {
@@ -133,27 +140,26 @@ public struct LoadSession: Sendable {
         errors.append(LoadError(failure.message, at: FileLocation(path: f.path, position: failure.position)))
     }
 
-    /// Turns parsed documents into objects. When they have problems and positions were not
-    /// recorded, they are parsed again with positions, so each message points at its item.
-    private mutating func add<Sink: LoadSink>(_ docs: [ParsedDocument], of f: inout FileLoad, _ sink: inout Sink, withPositions: () -> [ParsedDocument]?) {
+    /// Turns parsed documents into objects, handing each to the sink as it is made (a List's
+    /// items one at a time). When they have problems and positions were not recorded, they are
+    /// parsed again with positions first, so each message points at its item.
+    private mutating func add<Sink: LoadSink>(_ docs: inout [ParsedDocument], of f: inout FileLoad, _ sink: inout Sink, withPositions: () -> [ParsedDocument]?) {
+        if !recordPositions, docs.contains(where: loader.hasProblems), let positioned = withPositions() {
+            docs = positioned
+        }
         var problems: [LoadError] = []
-        var items: [SnapshotLoader.Loaded] = []
-        for doc in docs { items += loader.expand(doc, path: f.path, errors: &problems) }
-        if !problems.isEmpty && !recordPositions, let positioned = withPositions() {
-            problems = []
-            items = []
-            for doc in positioned { items += loader.expand(doc, path: f.path, errors: &problems) }
+        for i in docs.indices {
+            loader.expand(&docs[i], path: f.path, errors: &problems) { item in
+                let key = item.object.key
+                if let first = sink.origin(of: key) {
+                    f.duplicates.append(LoadError("duplicate object \(key) (first defined at \(first))", at: item.location))
+                    return
+                }
+                f.added = true
+                sink.add(item)
+            }
         }
         f.objectErrors += problems
-        for item in items {
-            let key = item.object.key
-            if let first = sink.origin(of: key) {
-                f.duplicates.append(LoadError("duplicate object \(key) (first defined at \(first))", at: item.location))
-                continue
-            }
-            f.added = true
-            sink.add(item)
-        }
     }
 
     /// Every problem of every file, if there was any.

@@ -106,35 +106,69 @@ public struct SnapshotLoader: Sendable {
         snapshot.upsert(item.object, packed: true, origin: item.location)
     }
 
-    /// A document is either one object, a `List` of objects, or empty.
-    func expand(_ doc: ParsedDocument, path: String, errors: inout [LoadError]) -> [Loaded] {
+    /// A document is either one object, a `List` of objects, or empty: each object goes to
+    /// `emit`, in order. A List's items taken out while parsing (`ListItemDetacher`) are unpacked
+    /// one at a time and released once used, so the List is never one tree.
+    func expand(_ doc: inout ParsedDocument, path: String, errors: inout [LoadError], emit: (Loaded) -> Void) {
         let location = FileLocation(path: path, position: doc.position)
         switch doc.value {
         case .null:
-            return []
+            return
         case .object(let map):
-            let kind = map["kind"]?.stringValue ?? ""
-            if (kind == "List" || kind.hasSuffix("List")), let items = map["items"] {
+            if let (kind, items) = Self.listItems(map) {
                 guard case .array(let elements) = items else {
                     errors.append(LoadError("\(kind).items: expected a list, got \(items.typeName)", at: position(of: "items", in: doc, fallback: location)))
-                    return []
+                    return
                 }
-                var out: [Loaded] = []
                 var itemPositions = positionsByItem(in: doc)
                 for (i, element) in elements.enumerated() {
+                    var element = element
+                    if i < doc.detachedItems.count, let packed = doc.detachedItems[i] {
+                        doc.detachedItems[i] = nil
+                        element = .object(packed.object.root)
+                    }
                     let itemLocation = position(of: "items[\(i)]", in: doc, fallback: location)
                     if let o = object(from: element, at: itemLocation, errors: &errors) {
-                        out.append(Loaded(object: o, location: itemLocation, fieldPositions: itemPositions.removeValue(forKey: i) ?? [:]))
+                        emit(Loaded(object: o, location: itemLocation, fieldPositions: itemPositions.removeValue(forKey: i) ?? [:]))
                     }
                 }
-                return out
+                return
             }
-            guard let o = object(from: doc.value, at: location, errors: &errors) else { return [] }
-            return [Loaded(object: o, location: location, fieldPositions: doc.fieldPositions)]
+            if !doc.detachedItems.isEmpty {
+                // Not a List after all: the object keeps its `items`.
+                doc.value = doc.reattached
+                doc.detachedItems = []
+            }
+            guard let o = object(from: doc.value, at: location, errors: &errors) else { return }
+            emit(Loaded(object: o, location: location, fieldPositions: doc.fieldPositions))
         default:
             errors.append(LoadError("document is \(doc.value.typeName), expected a Kubernetes object (a map with apiVersion, kind and metadata)", at: location))
-            return []
         }
+    }
+
+    /// Whether expanding the document would report a problem. Asked before any of its objects is
+    /// added, so that a document with problems can first be read again with positions. Items
+    /// taken out while parsing have none: only loadable ones are taken.
+    func hasProblems(_ doc: ParsedDocument) -> Bool {
+        switch doc.value {
+        case .null:
+            return false
+        case .object(let map):
+            guard let (_, items) = Self.listItems(map) else { return Self.unusable(doc.value) != nil }
+            guard case .array(let elements) = items else { return true }
+            return elements.indices.contains { i in
+                !(i < doc.detachedItems.count && doc.detachedItems[i] != nil) && Self.unusable(elements[i]) != nil
+            }
+        default:
+            return true
+        }
+    }
+
+    /// A List's kind and `items` (`kind: List` or any `*List`), nil for any other map.
+    private static func listItems(_ map: OrderedMap) -> (kind: String, items: Value)? {
+        let kind = map["kind"]?.stringValue ?? ""
+        guard kind == "List" || kind.hasSuffix("List"), let items = map["items"] else { return nil }
+        return (kind, items)
     }
 
     private func position(of path: String, in doc: ParsedDocument, fallback: FileLocation) -> FileLocation {
@@ -170,34 +204,41 @@ public struct SnapshotLoader: Sendable {
 
     /// Checks the identity fields and fills the defaults; nil (with an error) when unusable.
     func object(from value: Value, at location: FileLocation, errors: inout [LoadError]) -> KubeObject? {
-        guard case .object(let map) = value else {
-            errors.append(LoadError("expected a Kubernetes object (a map), got \(value.typeName)", at: location))
+        if let why = Self.unusable(value) {
+            errors.append(LoadError(why, at: location))
             return nil
         }
-        var problems: [String] = []
-        if map["apiVersion"]?.stringValue?.isEmpty ?? true { problems.append("apiVersion") }
-        if map["kind"]?.stringValue?.isEmpty ?? true { problems.append("kind") }
-        let meta = map["metadata"]
-        if let meta, meta.objectValue == nil {
-            errors.append(LoadError("metadata: expected a map, got \(meta.typeName)", at: location))
-            return nil
-        }
-        if meta?["name"]?.stringValue?.isEmpty ?? true { problems.append("metadata.name") }
-        if !problems.isEmpty {
-            let what = map["kind"]?.stringValue.map { "\($0) object" } ?? "object"
-            errors.append(LoadError("\(what) has no \(problems.joined(separator: ", ")) (each object needs apiVersion, kind and metadata.name)", at: location))
-            return nil
-        }
-        if let ns = meta?["namespace"], ns.stringValue == nil {
-            errors.append(LoadError("metadata.namespace: expected a string, got \(ns.typeName)", at: location))
-            return nil
-        }
+        guard case .object(let map) = value else { return nil }
         var object = KubeObject(root: map)
         if object.namespace.isEmpty && !Kinds.isClusterScoped(object.groupKind) {
             object.setMeta("namespace", .string(defaultNamespace))
         }
         if fillServerMetadata { fillMetadata(&object) }
         return object
+    }
+
+    /// Why a value cannot be loaded as an object (not a map; no apiVersion, kind or
+    /// metadata.name; metadata or namespace of the wrong type), nil when it can.
+    static func unusable(_ value: Value) -> String? {
+        guard case .object(let map) = value else {
+            return "expected a Kubernetes object (a map), got \(value.typeName)"
+        }
+        var problems: [String] = []
+        if map["apiVersion"]?.stringValue?.isEmpty ?? true { problems.append("apiVersion") }
+        if map["kind"]?.stringValue?.isEmpty ?? true { problems.append("kind") }
+        let meta = map["metadata"]
+        if let meta, meta.objectValue == nil {
+            return "metadata: expected a map, got \(meta.typeName)"
+        }
+        if meta?["name"]?.stringValue?.isEmpty ?? true { problems.append("metadata.name") }
+        if !problems.isEmpty {
+            let what = map["kind"]?.stringValue.map { "\($0) object" } ?? "object"
+            return "\(what) has no \(problems.joined(separator: ", ")) (each object needs apiVersion, kind and metadata.name)"
+        }
+        if let ns = meta?["namespace"], ns.stringValue == nil {
+            return "metadata.namespace: expected a string, got \(ns.typeName)"
+        }
+        return nil
     }
 
     /// Deterministic stand-ins for what the API server would have set.

@@ -10,11 +10,15 @@ public struct JSONReader {
     private var depth = 0
     private let recordPositions: Bool
     private var positions: [String: SourcePosition] = [:]
+    /// Takes the root object's `items` out of the tree as they are parsed (loading Lists); nil
+    /// keeps every document whole.
+    private var detacher: ListItemDetacher
     public static let maxDepth = 512
 
-    private init(_ bytes: [UInt8], recordPositions: Bool) {
+    private init(_ bytes: [UInt8], recordPositions: Bool, detacher: ListItemDetacher = ListItemDetacher(enabled: false)) {
         self.bytes = bytes
         self.recordPositions = recordPositions
+        self.detacher = detacher
     }
 
     /// Parses exactly one JSON value (surrounded by optional white space).
@@ -28,15 +32,16 @@ public struct JSONReader {
 
     /// Parses a sequence of JSON values one after another (as `in.json` files and `kubectl -o json`
     /// streams hold them).
-    public static func parseStream(bytes: [UInt8], recordPositions: Bool = false) throws(SyntaxError) -> [ParsedDocument] {
-        var r = JSONReader(bytes, recordPositions: recordPositions)
+    /// detacher: takes each document's `items` out of its tree as they are read (loading Lists).
+    public static func parseStream(bytes: [UInt8], recordPositions: Bool = false, detacher: ListItemDetacher = ListItemDetacher(enabled: false)) throws(SyntaxError) -> [ParsedDocument] {
+        var r = JSONReader(bytes, recordPositions: recordPositions, detacher: detacher)
         var docs: [ParsedDocument] = []
         r.skipWhitespace()
         while r.i < r.bytes.count {
             let start = r.position
             r.positions = [:]
             let v = try r.parseValue(path: "")
-            docs.append(ParsedDocument(value: v, position: start, fieldPositions: r.positions))
+            docs.append(ParsedDocument(value: v, position: start, fieldPositions: r.positions, detachedItems: r.detacher.finishDocument()))
             r.skipWhitespace()
         }
         return docs
@@ -118,7 +123,14 @@ public struct JSONReader {
             skipWhitespace()
             let childPath = path.isEmpty ? key : path + "." + key
             if recordPositions { positions[childPath] = keyPos }
-            let v = try parseValue(path: childPath)
+            let v: Value
+            if depth == 1, detacher.enabled {
+                detacher.willParseRootValue(key: key, depth: depth)
+                v = try parseValue(path: childPath)
+                detacher.didParseRootValue()
+            } else {
+                v = try parseValue(path: childPath)
+            }
             if !map.insertNew(key, v) {
                 throw SyntaxError("duplicate key \"\(key)\"", at: keyPos)
             }
@@ -139,6 +151,7 @@ public struct JSONReader {
 
     private mutating func parseArray(path: String) throws(SyntaxError) -> Value {
         try enter()
+        let detaching = detacher.takesSequence(atDepth: depth)
         i += 1
         var items: [Value] = []
         skipWhitespace()
@@ -151,7 +164,8 @@ public struct JSONReader {
             skipWhitespace()
             let childPath = "\(path)[\(items.count)]"
             if recordPositions { positions[childPath] = position }
-            items.append(try parseValue(path: childPath))
+            let item = try parseValue(path: childPath)
+            items.append(detaching ? detacher.take(item) : item)
             skipWhitespace()
             guard i < bytes.count else { throw fail("unexpected end of input in array") }
             if bytes[i] == UInt8(ascii: ",") {

@@ -27,10 +27,26 @@ public struct ParsedDocument: Sendable {
     public var value: Value
     public var position: SourcePosition
     public var fieldPositions: [String: SourcePosition]
+    /// The elements of the root map's `items` sequence that the reader took out packed
+    /// (`ListItemDetacher`), at their indices, `.null` standing in the tree in their place; nil
+    /// where an element stayed in the tree. Empty when nothing was taken.
+    public var detachedItems: [PackedObject?]
 
-    public init(value: Value, position: SourcePosition, fieldPositions: [String: SourcePosition] = [:]) {
+    public init(value: Value, position: SourcePosition, fieldPositions: [String: SourcePosition] = [:], detachedItems: [PackedObject?] = []) {
         self.value = value
         self.position = position
         self.fieldPositions = fieldPositions
+        self.detachedItems = detachedItems
+    }
+
+    /// The tree with the taken items back in it: the document as a reader without a detacher
+    /// gives it.
+    public var reattached: Value {
+        guard !detachedItems.isEmpty, case .object(var root) = value, case .array(var items)? = root["items"] else { return value }
+        for (i, packed) in detachedItems.enumerated() where i < items.count {
+            if let packed { items[i] = .object(packed.object.root) }
+        }
+        root["items"] = .array(items)
+        return .object(root)
     }
 }

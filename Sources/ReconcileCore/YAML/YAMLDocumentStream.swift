@@ -12,17 +12,21 @@
 public struct YAMLDocumentStream: Sendable {
     private var splitter = DocumentSplitter()
     private let recordPositions: Bool
+    private let detacher: ListItemDetacher
     private var aliasNodes = 0
     /// The first syntax error, or the first encoding error (which replaces a syntax error).
     private var failure: SyntaxError?
     private var encodingFailed = false
 
-    public init(recordPositions: Bool = false) {
+    /// detacher: takes each document's `items` out of its tree as they are read (loading Lists).
+    public init(recordPositions: Bool = false, detacher: ListItemDetacher = ListItemDetacher(enabled: false)) {
         self.recordPositions = recordPositions
+        self.detacher = detacher
     }
 
-    /// Adds bytes; `body` gets the documents of every piece they complete, with the piece.
-    public mutating func feed(_ chunk: ArraySlice<UInt8>, _ body: ([ParsedDocument], DocumentSplitter.Piece) -> Void) {
+    /// Adds bytes; `body` gets the documents of every piece they complete, with the piece. The
+    /// documents are `body`'s to change: it may release what it has used (a List's taken items).
+    public mutating func feed(_ chunk: ArraySlice<UInt8>, _ body: (inout [ParsedDocument], DocumentSplitter.Piece) -> Void) {
         // The splitter is moved out while it calls back into `self` (exclusive access).
         var splitter = DocumentSplitter()
         swap(&splitter, &self.splitter)
@@ -31,14 +35,14 @@ public struct YAMLDocumentStream: Sendable {
     }
 
     /// Ends the stream: `body` gets the last documents; throws the stream's error, if any.
-    public mutating func finish(_ body: ([ParsedDocument], DocumentSplitter.Piece) -> Void) throws(SyntaxError) {
+    public mutating func finish(_ body: (inout [ParsedDocument], DocumentSplitter.Piece) -> Void) throws(SyntaxError) {
         var splitter = DocumentSplitter()
         swap(&splitter, &self.splitter)
         splitter.finish { read($0, body) }
         if let failure { throw failure }
     }
 
-    private mutating func read(_ piece: DocumentSplitter.Piece, _ body: ([ParsedDocument], DocumentSplitter.Piece) -> Void) {
+    private mutating func read(_ piece: DocumentSplitter.Piece, _ body: (inout [ParsedDocument], DocumentSplitter.Piece) -> Void) {
         if encodingFailed { return }
         do throws(SyntaxError) {
             try YAMLInputCheck.validate(piece.bytes, firstLine: piece.line)
@@ -50,15 +54,16 @@ public struct YAMLDocumentStream: Sendable {
         // After a syntax error the rest is only checked for an encoding error.
         if failure != nil { return }
         do throws(SyntaxError) {
-            body(try Self.parse(piece, recordPositions: recordPositions, aliasNodes: &aliasNodes), piece)
+            var docs = try Self.parse(piece, recordPositions: recordPositions, detacher: detacher, aliasNodes: &aliasNodes)
+            body(&docs, piece)
         } catch {
             failure = error
         }
     }
 
     /// The documents of one piece (without the empty one its borrowed `---` opens).
-    static func parse(_ piece: DocumentSplitter.Piece, recordPositions: Bool, aliasNodes: inout Int) throws(SyntaxError) -> [ParsedDocument] {
-        var parser = YAMLParser(piece.bytes, recordPositions: recordPositions, firstLine: piece.line, streamStart: piece.isStreamStart)
+    static func parse(_ piece: DocumentSplitter.Piece, recordPositions: Bool, detacher: ListItemDetacher = ListItemDetacher(enabled: false), aliasNodes: inout Int) throws(SyntaxError) -> [ParsedDocument] {
+        var parser = YAMLParser(piece.bytes, recordPositions: recordPositions, firstLine: piece.line, streamStart: piece.isStreamStart, detacher: detacher)
         parser.aliasNodes = aliasNodes
         var docs = try parser.parseStream()
         aliasNodes = parser.aliasNodes

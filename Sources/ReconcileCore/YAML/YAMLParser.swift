@@ -28,6 +28,9 @@ struct YAMLParser {
     var entryStack: [OrderedMap.Slot] = []
     var itemStack: [Value] = []
     var columnCache: (lineStart: Int, index: Int, column: Int) = (-1, 0, 1)
+    /// Takes the root map's `items` out of the tree as they are parsed (loading Lists); nil keeps
+    /// every document whole.
+    var detacher: ListItemDetacher
 
     /// Deep enough for any real manifest, shallow enough for small thread stacks in debug builds.
     static let maxDepth = 256
@@ -35,9 +38,10 @@ struct YAMLParser {
 
     /// firstLine: line number of the first byte (a piece cut out of a stream by
     /// `DocumentSplitter`); streamStart: the bytes begin the stream, so a byte order mark may lead.
-    init(_ bytes: [UInt8], recordPositions: Bool, firstLine: Int = 1, streamStart: Bool = true) {
+    init(_ bytes: [UInt8], recordPositions: Bool, firstLine: Int = 1, streamStart: Bool = true, detacher: ListItemDetacher = ListItemDetacher(enabled: false)) {
         b = bytes
         self.recordPositions = recordPositions
+        self.detacher = detacher
         line = firstLine
         // A byte order mark at the start is allowed and means nothing.
         if streamStart, b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF {
@@ -258,7 +262,7 @@ struct YAMLParser {
             if explicit { i += 3 }
             let value = try parseBlockNode(parent: -1, compact: false, seqAtParentIndent: false, path: "")
             skipSeparation()
-            docs.append(ParsedDocument(value: value, position: start, fieldPositions: positions))
+            docs.append(ParsedDocument(value: value, position: start, fieldPositions: positions, detachedItems: detacher.finishDocument()))
             if atEnd { break }
             if atDocumentMarker() {
                 if b[i] == 0x2E {
@@ -517,6 +521,7 @@ struct YAMLParser {
 
     mutating func parseBlockSequence(indent s: Int, path: String) throws(SyntaxError) -> Value {
         let base = beginSequence()
+        let detaching = takesItems()
         while true {
             // At '-' in column s.
             let itemPath = recordPositions ? "\(path)[\(itemStack.count - base)]" : ""
@@ -534,7 +539,7 @@ struct YAMLParser {
             } else {
                 item = try parseBlockNode(parent: s, compact: true, seqAtParentIndent: false, path: itemPath)
             }
-            itemStack.append(item)
+            if detaching { appendTaken(item) } else { itemStack.append(item) }
             skipSeparation()
             if atEnd { break }
             if !isFirstOnLine() { throw fail("unexpected content after a sequence entry") }
@@ -569,7 +574,9 @@ struct YAMLParser {
                 if let fast = fastPlainScalar(parent: m) {
                     value = fast
                 } else {
+                    willParseValue(of: key)
                     value = try parseBlockNode(parent: m, compact: false, seqAtParentIndent: true, path: childPath)
+                    didParseValue()
                 }
             } else if b[i] == 0x3F && Self.isBlankOrEnd(peek(1)) {
                 keyPos = mark
@@ -605,7 +612,9 @@ struct YAMLParser {
                 if let fast = fastPlainScalar(parent: m) {
                     value = fast
                 } else {
+                    willParseValue(of: key)
                     value = try parseBlockNode(parent: m, compact: false, seqAtParentIndent: true, path: childPath)
+                    didParseValue()
                 }
             }
             if isMergeKey {
@@ -625,6 +634,34 @@ struct YAMLParser {
         }
         nodeCount += 1
         return .object(finishMap(st))
+    }
+
+    // The `ListItemDetacher` hooks. Small functions of their own, called around the recursion
+    // rather than inlined into it: debug builds give every local of a recursive function a stack
+    // slot per level, and `maxDepth` levels must fit a test thread's stack.
+
+    /// Before a block mapping's value is parsed: a root map's `items` may be taken.
+    mutating func willParseValue(of key: Value) {
+        guard depth == 1, detacher.enabled, case .string(let k) = key else { return }
+        detacher.willParseRootValue(key: k, depth: depth)
+    }
+
+    mutating func didParseValue() {
+        if depth == 1 { detacher.didParseRootValue() }
+    }
+
+    /// An anchored or tagged `items` is left whole (an alias or the tag may look at it).
+    mutating func propertiesRead() {
+        detacher.didParseRootValue()
+    }
+
+    /// Whether the block sequence starting now is the one whose items are taken.
+    mutating func takesItems() -> Bool {
+        detacher.takesSequence(atDepth: depth)
+    }
+
+    mutating func appendTaken(_ item: Value) {
+        itemStack.append(detacher.take(item))
     }
 
     /// Fast path for the usual key (`name:`, `app.kubernetes.io/name:`): letters, digits and

@@ -13,9 +13,10 @@ public enum YAMLReader {
         try parseStream(bytes: Array(text.utf8), recordPositions: recordPositions)
     }
 
-    public static func parseStream(bytes: [UInt8], recordPositions: Bool = false) throws(SyntaxError) -> [ParsedDocument] {
+    /// detacher: takes each document's `items` out of its tree as they are read (loading Lists).
+    public static func parseStream(bytes: [UInt8], recordPositions: Bool = false, detacher: ListItemDetacher = ListItemDetacher(enabled: false)) throws(SyntaxError) -> [ParsedDocument] {
         try YAMLInputCheck.validate(bytes)
-        var parser = YAMLParser(bytes, recordPositions: recordPositions)
+        var parser = YAMLParser(bytes, recordPositions: recordPositions, detacher: detacher)
         return try parser.parseStream()
     }
 

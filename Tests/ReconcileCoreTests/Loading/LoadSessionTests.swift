@@ -157,4 +157,72 @@ import Testing
         #expect(split.map(\.object) == whole.map(\.object))
         #expect(split.map(\.location.description) == ["x.yaml:1:1", "x.yaml:7:1"])
     }
+
+    // MARK: Lists: items taken out of the tree while parsing (ListItemDetacher)
+
+    static func configMap(_ name: String, _ extra: String = "") -> String {
+        "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: \(name)\n\(extra)"
+    }
+
+    /// `kubectl get -o yaml` prints `items` before `kind`.
+    static let kubectlList = "apiVersion: v1\nitems:\n" + configMap("a", "  data:\n    k: v\n") + configMap("b")
+        + "kind: List\nmetadata:\n  resourceVersion: \"\"\n"
+
+    @Test func listsLoadTheSameWithTheirItemsTakenOut() {
+        let cases: [(String, String)] = [
+            ("kubectl.yaml", Self.kubectlList),
+            ("kind-first.yaml", "apiVersion: v1\nkind: ConfigMapList\nitems:\n" + Self.configMap("a") + Self.configMap("b")),
+            // A bad item (read again with positions), a scalar item, a duplicate.
+            ("bad-item.yaml", "apiVersion: v1\nitems:\n" + Self.configMap("a") + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {}\n- 3\n" + Self.configMap("a") + "kind: List\n"),
+            // Not a List: the object keeps its items.
+            ("widget.yaml", "apiVersion: example.com/v1\nitems:\n" + Self.configMap("a") + "kind: Widget\nmetadata:\n  name: w\n"),
+            // Anchored or tagged items stay whole; an anchor inside an item is used by a later one.
+            ("anchored.yaml", "apiVersion: v1\nitems: &all\n" + Self.configMap("a") + "kind: List\nmetadata:\n  annotations:\n    copy: *all\n"),
+            ("tagged.yaml", "apiVersion: v1\nitems: !!seq\n" + Self.configMap("a") + "kind: List\n"),
+            ("alias.yaml", "apiVersion: v1\nitems:\n" + Self.configMap("a", "  data: &d\n    k: v\n") + Self.configMap("b", "  data: *d\n") + "kind: List\n"),
+            // Flow items, nested items, items that are not a list.
+            ("flow.yaml", "apiVersion: v1\nkind: List\nitems: [{apiVersion: v1, kind: ConfigMap, metadata: {name: a}}]\n"),
+            ("nested.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  items:\n" + Self.configMap("a").replacingOccurrences(of: "\n", with: "\n  ").replacingOccurrences(of: "- apiVersion", with: "  - apiVersion")),
+            ("scalar.yaml", "apiVersion: v1\nkind: List\nitems: none\n"),
+            ("json.json", #"{"apiVersion": "v1", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}, {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "namespace": "ns"}}], "kind": "List"}"#),
+            ("json-bad.json", #"{"apiVersion": "v1", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}, {"kind": "Secret"}], "kind": "List"}"#),
+            ("json-widget.json", #"{"apiVersion": "example.com/v1", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}], "kind": "Widget", "metadata": {"name": "w"}}"#),
+        ]
+        for (path, text) in cases { expectSame([InputSource(path: path, text: text)], sizes: [1, 9, 4096]) }
+        expectSame(cases.map { InputSource(path: $0.0, text: $0.1) }, sizes: [64])
+
+        // What the cases give (the reference is the whole-tree reading, so check it too).
+        let widget = Self.load([InputSource(path: "widget.yaml", text: cases[3].1)], chunkSize: 7)
+        #expect(widget.objects.map(\.kind) == ["Widget"])
+        #expect(widget.objects.first?.root["items"]?.arrayValue?.first?[path: "metadata.name"] == "a")
+        let bad = Self.load([InputSource(path: "bad-item.yaml", text: cases[2].1)], chunkSize: 7)
+        #expect(bad.errors == [
+            "bad-item.yaml:7:3: error: ConfigMap object has no metadata.name (each object needs apiVersion, kind and metadata.name)",
+            "bad-item.yaml:10:3: error: expected a Kubernetes object (a map), got an integer",
+            "bad-item.yaml:11:3: error: duplicate object ConfigMap/default/a (first defined at bad-item.yaml:3:3)",
+        ])
+        let alias = Self.load([InputSource(path: "alias.yaml", text: cases[6].1)], chunkSize: 7)
+        #expect(alias.objects.map { $0[path: "data.k"] } == ["v", "v"])
+    }
+
+    @Test func aListIsNeverOneTree() throws {
+        let yaml = try YAMLReader.parseStream(bytes: Array(Self.kubectlList.utf8), detacher: ListItemDetacher(enabled: true))
+        let plain = try YAMLReader.parseStream(bytes: Array(Self.kubectlList.utf8))
+        let json = #"{"apiVersion": "v1", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}, 7], "kind": "List"}"#
+        let fromJSON = try JSONReader.parseStream(bytes: Array(json.utf8), detacher: ListItemDetacher(enabled: true))
+        let plainJSON = try JSONReader.parseStream(bytes: Array(json.utf8))
+        #expect(yaml.count == 1 && fromJSON.count == 1)
+        // Only placeholders stay in the tree; the items are packed beside it.
+        #expect(yaml[0].value["items"] == [.null, .null])
+        #expect(yaml[0].detachedItems.map { $0?.object.name } == ["a", "b"])
+        #expect(yaml[0].reattached == plain[0].value)
+        #expect(plain[0].detachedItems.isEmpty)
+        // An item the loader cannot load stays in the tree.
+        #expect(fromJSON[0].value["items"] == [.null, 7])
+        #expect(fromJSON[0].detachedItems.map { $0 != nil } == [true, false])
+        #expect(fromJSON[0].reattached == plainJSON[0].value)
+        // Documents of a stream each start afresh; a document without items takes nothing.
+        let two = try YAMLReader.parseStream(bytes: Array((Self.kubectlList + "---\nkind: X\n").utf8), detacher: ListItemDetacher(enabled: true))
+        #expect(two.map(\.detachedItems.count) == [2, 0])
+    }
 }
