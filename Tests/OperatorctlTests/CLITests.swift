@@ -240,6 +240,43 @@ enum CLIPaths {
         #expect(run(["validate", "-", "--strict"], stdin: input).exitCode == 1)
     }
 
+    /// `validate` reads the inputs once into a packed snapshot and a second time, with positions,
+    /// only the files that hold a problem: references still resolve across every file, and the
+    /// messages keep their files, lines and order.
+    @Test func validateAcrossFilesReadsOnlyTheFilesWithProblemsAgain() throws {
+        let dir = NSTemporaryDirectory() + "validate-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func server(_ name: String, group: String, transport: String = "stdio") -> String {
+            "apiVersion: toolhive.stacklok.dev/v1beta1\nkind: MCPServer\nmetadata:\n  name: \(name)\nspec:\n  image: ghcr.io/x/y\n  transport: \(transport)\n  groupRef:\n    name: \(group)\n"
+        }
+        let files = [
+            "a.yaml": "apiVersion: toolhive.stacklok.dev/v1beta1\nkind: MCPGroup\nmetadata:\n  name: g\n",
+            // Refers to a.yaml's group (no warning); one bad field.
+            "b.yaml": server("s1", group: "g", transport: "websocket"),
+            // A List: item 1 refers to a group nowhere (a warning at its own line).
+            "c.yaml": "apiVersion: v1\nitems:\n" + [server("s2", group: "g"), server("s3", group: "nowhere")].map {
+                "- " + $0.split(separator: "\n").joined(separator: "\n  ") + "\n"
+            }.joined() + "kind: List\n",
+        ]
+        for (name, text) in files { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
+        let stdin = server("s4", group: "g")  // clean: read once
+        let out = run(["validate", dir, "-"], stdin: stdin)
+        #expect(out.exitCode == 1)
+        #expect(out.stdout.isEmpty)
+        #expect(out.stderr == """
+            \(dir)/b.yaml:7:3: error: MCPServer/default/s1: spec.transport: Unsupported value: "websocket": supported values: "stdio", "streamable-http", "sse"
+            \(dir)/c.yaml:20:7: warning: MCPServer/default/s3: spec.groupRef.name: MCPGroup "nowhere" not found in namespace "default" (the operator will report it in status)
+
+            """, "\(out.stderr)")
+        // Without the error, the warning alone: exit 0 and the count of every object read.
+        try server("s1", group: "g").write(toFile: dir + "/b.yaml", atomically: true, encoding: .utf8)
+        let relaxed = run(["validate", dir, "-"], stdin: stdin)
+        #expect(relaxed.exitCode == 0, "\(relaxed.stderr)")
+        #expect(relaxed.stdout == "5 objects checked: 0 errors, 1 warning\n")
+        #expect(relaxed.stderr == "\(dir)/c.yaml:20:7: warning: MCPServer/default/s3: spec.groupRef.name: MCPGroup \"nowhere\" not found in namespace \"default\" (the operator will report it in status)\n", "\(relaxed.stderr)")
+    }
+
     @Test func crdsPrintsEveryKindOnceAndReadsBack() throws {
         let out = run(["crds"])
         #expect(out.exitCode == 0)

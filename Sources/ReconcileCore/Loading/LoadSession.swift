@@ -107,7 +107,7 @@ public struct LoadSession: Sendable {
         case .whole(let bytes, let json):
             do throws(SyntaxError) {
                 var docs = try Self.parse(bytes, json: json, recordPositions: recordPositions, detacher: detacher)
-                add(&docs, of: &f, &sink) { try? Self.parse(bytes, json: json, recordPositions: true, detacher: ListItemDetacher(enabled: false)) }
+                add(&docs, of: &f, &sink) { try? Self.parse(bytes, json: json, recordPositions: true, detacher: .off) }
             } catch {
                 failure = error
             }
@@ -119,10 +119,11 @@ public struct LoadSession: Sendable {
         splitDocuments ? .documents(YAMLDocumentStream(recordPositions: recordPositions, detacher: detacher)) : .whole([], json: false)
     }
 
-    /// Takes a List's items out of its tree while it is parsed; not when positions are recorded
-    /// (they are the document's, and `validate` reads them per item) or nothing is split.
+    /// Notes where each List item starts, and takes the items out of the tree while the List is
+    /// parsed unless positions are recorded (they are the document's, and `validate` reads them
+    /// per item) or nothing is split.
     private var detacher: ListItemDetacher {
-        ListItemDetacher(enabled: splitDocuments && !recordPositions)
+        ListItemDetacher(takesItems: splitDocuments && !recordPositions)
     }
 
     private static func parse(_ bytes: [UInt8], json: Bool, recordPositions: Bool, detacher: ListItemDetacher) throws(SyntaxError) -> [ParsedDocument] {

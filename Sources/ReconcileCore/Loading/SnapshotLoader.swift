@@ -127,7 +127,8 @@ public struct SnapshotLoader: Sendable {
                         doc.detachedItems[i] = nil
                         element = .object(packed.object.root)
                     }
-                    let itemLocation = position(of: "items[\(i)]", in: doc, fallback: location)
+                    let noted = i < doc.itemPositions.count ? FileLocation(path: path, position: doc.itemPositions[i]) : location
+                    let itemLocation = position(of: "items[\(i)]", in: doc, fallback: noted)
                     if let o = object(from: element, at: itemLocation, errors: &errors) {
                         emit(Loaded(object: o, location: itemLocation, fieldPositions: itemPositions.removeValue(forKey: i) ?? [:]))
                     }

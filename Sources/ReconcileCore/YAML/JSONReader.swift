@@ -15,7 +15,7 @@ public struct JSONReader {
     private var detacher: ListItemDetacher
     public static let maxDepth = 512
 
-    private init(_ bytes: [UInt8], recordPositions: Bool, detacher: ListItemDetacher = ListItemDetacher(enabled: false)) {
+    private init(_ bytes: [UInt8], recordPositions: Bool, detacher: ListItemDetacher = .off) {
         self.bytes = bytes
         self.recordPositions = recordPositions
         self.detacher = detacher
@@ -33,7 +33,7 @@ public struct JSONReader {
     /// Parses a sequence of JSON values one after another (as `in.json` files and `kubectl -o json`
     /// streams hold them).
     /// detacher: takes each document's `items` out of its tree as they are read (loading Lists).
-    public static func parseStream(bytes: [UInt8], recordPositions: Bool = false, detacher: ListItemDetacher = ListItemDetacher(enabled: false)) throws(SyntaxError) -> [ParsedDocument] {
+    public static func parseStream(bytes: [UInt8], recordPositions: Bool = false, detacher: ListItemDetacher = .off) throws(SyntaxError) -> [ParsedDocument] {
         var r = JSONReader(bytes, recordPositions: recordPositions, detacher: detacher)
         var docs: [ParsedDocument] = []
         r.skipWhitespace()
@@ -41,7 +41,8 @@ public struct JSONReader {
             let start = r.position
             r.positions = [:]
             let v = try r.parseValue(path: "")
-            docs.append(ParsedDocument(value: v, position: start, fieldPositions: r.positions, detachedItems: r.detacher.finishDocument()))
+            let items = r.detacher.finishDocument()
+            docs.append(ParsedDocument(value: v, position: start, fieldPositions: r.positions, detachedItems: items.taken, itemPositions: items.positions))
             r.skipWhitespace()
         }
         return docs
@@ -124,7 +125,7 @@ public struct JSONReader {
             let childPath = path.isEmpty ? key : path + "." + key
             if recordPositions { positions[childPath] = keyPos }
             let v: Value
-            if depth == 1, detacher.enabled {
+            if depth == 1, detacher.isActive {
                 detacher.willParseRootValue(key: key, depth: depth)
                 v = try parseValue(path: childPath)
                 detacher.didParseRootValue()
@@ -151,7 +152,7 @@ public struct JSONReader {
 
     private mutating func parseArray(path: String) throws(SyntaxError) -> Value {
         try enter()
-        let detaching = detacher.takesSequence(atDepth: depth)
+        let isItems = detacher.isItems(atDepth: depth)
         i += 1
         var items: [Value] = []
         skipWhitespace()
@@ -164,8 +165,9 @@ public struct JSONReader {
             skipWhitespace()
             let childPath = "\(path)[\(items.count)]"
             if recordPositions { positions[childPath] = position }
+            if isItems { detacher.itemStarts(at: position) }
             let item = try parseValue(path: childPath)
-            items.append(detaching ? detacher.take(item) : item)
+            items.append(isItems ? detacher.itemParsed(item) : item)
             skipWhitespace()
             guard i < bytes.count else { throw fail("unexpected end of input in array") }
             if bytes[i] == UInt8(ascii: ",") {

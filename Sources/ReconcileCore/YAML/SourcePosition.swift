@@ -31,12 +31,16 @@ public struct ParsedDocument: Sendable {
     /// (`ListItemDetacher`), at their indices, `.null` standing in the tree in their place; nil
     /// where an element stayed in the tree. Empty when nothing was taken.
     public var detachedItems: [PackedObject?]
+    /// Where each element of the root map's `items` sequence starts, when the reader noted it
+    /// (`ListItemDetacher`); empty otherwise.
+    public var itemPositions: [SourcePosition]
 
-    public init(value: Value, position: SourcePosition, fieldPositions: [String: SourcePosition] = [:], detachedItems: [PackedObject?] = []) {
+    public init(value: Value, position: SourcePosition, fieldPositions: [String: SourcePosition] = [:], detachedItems: [PackedObject?] = [], itemPositions: [SourcePosition] = []) {
         self.value = value
         self.position = position
         self.fieldPositions = fieldPositions
         self.detachedItems = detachedItems
+        self.itemPositions = itemPositions
     }
 
     /// The tree with the taken items back in it: the document as a reader without a detacher

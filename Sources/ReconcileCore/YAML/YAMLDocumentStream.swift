@@ -19,7 +19,7 @@ public struct YAMLDocumentStream: Sendable {
     private var encodingFailed = false
 
     /// detacher: takes each document's `items` out of its tree as they are read (loading Lists).
-    public init(recordPositions: Bool = false, detacher: ListItemDetacher = ListItemDetacher(enabled: false)) {
+    public init(recordPositions: Bool = false, detacher: ListItemDetacher = .off) {
         self.recordPositions = recordPositions
         self.detacher = detacher
     }
@@ -62,7 +62,7 @@ public struct YAMLDocumentStream: Sendable {
     }
 
     /// The documents of one piece (without the empty one its borrowed `---` opens).
-    static func parse(_ piece: DocumentSplitter.Piece, recordPositions: Bool, detacher: ListItemDetacher = ListItemDetacher(enabled: false), aliasNodes: inout Int) throws(SyntaxError) -> [ParsedDocument] {
+    static func parse(_ piece: DocumentSplitter.Piece, recordPositions: Bool, detacher: ListItemDetacher = .off, aliasNodes: inout Int) throws(SyntaxError) -> [ParsedDocument] {
         var parser = YAMLParser(piece.bytes, recordPositions: recordPositions, firstLine: piece.line, streamStart: piece.isStreamStart, detacher: detacher)
         parser.aliasNodes = aliasNodes
         var docs = try parser.parseStream()

@@ -38,7 +38,7 @@ struct YAMLParser {
 
     /// firstLine: line number of the first byte (a piece cut out of a stream by
     /// `DocumentSplitter`); streamStart: the bytes begin the stream, so a byte order mark may lead.
-    init(_ bytes: [UInt8], recordPositions: Bool, firstLine: Int = 1, streamStart: Bool = true, detacher: ListItemDetacher = ListItemDetacher(enabled: false)) {
+    init(_ bytes: [UInt8], recordPositions: Bool, firstLine: Int = 1, streamStart: Bool = true, detacher: ListItemDetacher = .off) {
         b = bytes
         self.recordPositions = recordPositions
         self.detacher = detacher
@@ -262,7 +262,8 @@ struct YAMLParser {
             if explicit { i += 3 }
             let value = try parseBlockNode(parent: -1, compact: false, seqAtParentIndent: false, path: "")
             skipSeparation()
-            docs.append(ParsedDocument(value: value, position: start, fieldPositions: positions, detachedItems: detacher.finishDocument()))
+            let items = detacher.finishDocument()
+            docs.append(ParsedDocument(value: value, position: start, fieldPositions: positions, detachedItems: items.taken, itemPositions: items.positions))
             if atEnd { break }
             if atDocumentMarker() {
                 if b[i] == 0x2E {
@@ -521,11 +522,12 @@ struct YAMLParser {
 
     mutating func parseBlockSequence(indent s: Int, path: String) throws(SyntaxError) -> Value {
         let base = beginSequence()
-        let detaching = takesItems()
+        let isItems = startsItems()
         while true {
             // At '-' in column s.
             let itemPath = recordPositions ? "\(path)[\(itemStack.count - base)]" : ""
             i += 1
+            if isItems { itemStarts() }
             if recordPositions {
                 let save = i
                 skipWhite()
@@ -539,7 +541,7 @@ struct YAMLParser {
             } else {
                 item = try parseBlockNode(parent: s, compact: true, seqAtParentIndent: false, path: itemPath)
             }
-            if detaching { appendTaken(item) } else { itemStack.append(item) }
+            if isItems { appendItem(item) } else { itemStack.append(item) }
             skipSeparation()
             if atEnd { break }
             if !isFirstOnLine() { throw fail("unexpected content after a sequence entry") }
@@ -642,7 +644,7 @@ struct YAMLParser {
 
     /// Before a block mapping's value is parsed: a root map's `items` may be taken.
     mutating func willParseValue(of key: Value) {
-        guard depth == 1, detacher.enabled, case .string(let k) = key else { return }
+        guard depth == 1, detacher.isActive, case .string(let k) = key else { return }
         detacher.willParseRootValue(key: k, depth: depth)
     }
 
@@ -655,13 +657,21 @@ struct YAMLParser {
         detacher.didParseRootValue()
     }
 
-    /// Whether the block sequence starting now is the one whose items are taken.
-    mutating func takesItems() -> Bool {
-        detacher.takesSequence(atDepth: depth)
+    /// Whether the block sequence starting now is the root map's `items`.
+    mutating func startsItems() -> Bool {
+        detacher.isItems(atDepth: depth)
     }
 
-    mutating func appendTaken(_ item: Value) {
-        itemStack.append(detacher.take(item))
+    /// After its `-`: where the item's content starts (as `recordPosition` would place it).
+    mutating func itemStarts() {
+        let save = i
+        skipWhite()
+        detacher.itemStarts(at: position(of: mark))
+        i = save
+    }
+
+    mutating func appendItem(_ item: Value) {
+        itemStack.append(detacher.itemParsed(item))
     }
 
     /// Fast path for the usual key (`name:`, `app.kubernetes.io/name:`): letters, digits and

@@ -14,7 +14,7 @@ public enum YAMLReader {
     }
 
     /// detacher: takes each document's `items` out of its tree as they are read (loading Lists).
-    public static func parseStream(bytes: [UInt8], recordPositions: Bool = false, detacher: ListItemDetacher = ListItemDetacher(enabled: false)) throws(SyntaxError) -> [ParsedDocument] {
+    public static func parseStream(bytes: [UInt8], recordPositions: Bool = false, detacher: ListItemDetacher = .off) throws(SyntaxError) -> [ParsedDocument] {
         try YAMLInputCheck.validate(bytes)
         var parser = YAMLParser(bytes, recordPositions: recordPositions, detacher: detacher)
         return try parser.parseStream()

@@ -1,3 +1,4 @@
+import KubeAdapter
 import ReconcileCore
 
 /// `operatorctl validate`: every object against the CRD schemas (types, required fields, enums,
@@ -22,19 +23,46 @@ struct ValidateCommand: Command {
         } catch {
             return .usageError(error, usage)
         }
-        let loaded: [SnapshotLoader.Loaded]
+        // Standard input is read once, up front: the second reading below may need it again.
+        var context = context
+        if InputFiles.paths(args).contains("-") {
+            let bytes = context.stdinDescriptor.map { FileIO.readAll($0) } ?? context.readStdin()
+            guard let bytes else {
+                return .inputErrors(LoadErrors([LoadError("cannot read standard input", at: FileLocation(path: "-", position: SourcePosition(line: 1, column: 1)))]))
+            }
+            context.readStdin = { bytes }
+            context.stdinDescriptor = nil
+        }
+        // First reading: the snapshot, packed, as `simulate` loads it (no field positions, no
+        // List as one tree), and which files hold an object with a problem.
+        let snapshot: Snapshot
         do throws(LoadErrors) {
-            loaded = try InputFiles.loadObjects(args, context: context, recordPositions: true)
+            snapshot = try InputFiles.loadSnapshot(args, context: context)
         } catch {
             return .inputErrors(error)
         }
-        let snapshot = Snapshot(loaded.map(\.object))
+        var pathsWithProblems: Set<String> = []
+        snapshot.forEachObject { key, object in
+            guard SchemaRegistry.schema(for: key.groupKind) != nil, let origin = snapshot.origin(of: key),
+                  !pathsWithProblems.contains(origin.path),
+                  !SchemaValidation.validate(object, in: snapshot).isEmpty else { return }
+            pathsWithProblems.insert(origin.path)
+        }
+        // Second reading, only of those files, with field positions for the messages: each object
+        // is checked as it is read and dropped. Most runs find nothing to read again.
+        var found = ProblemCollector(snapshot: snapshot)
+        if !pathsWithProblems.isEmpty {
+            do throws(LoadErrors) {
+                try InputFiles.load(args, context: context, only: pathsWithProblems.sorted(), recordPositions: true, into: &found)
+            } catch {
+                return .inputErrors(error)  // a file changed between the two readings
+            }
+        }
         var out = CommandOutput()
         var errors = 0
         var warnings = 0
-        for item in loaded.sorted(by: { ($0.location.path, $0.location.position) < ($1.location.path, $1.location.position) }) {
-            for p in SchemaValidation.validate(item.object, in: snapshot) {
-                let pos = p.position(in: item.fieldPositions, fallback: item.location.position)
+        for item in found.items.sorted(by: { ($0.location.path, $0.location.position) < ($1.location.path, $1.location.position) }) {
+            for (p, pos) in item.problems {
                 out.error("\(item.location.path):\(pos.line):\(pos.column): \(p.severity.rawValue): \(p)")
                 if p.severity == .error { errors += 1 } else { warnings += 1 }
             }
@@ -43,7 +71,35 @@ struct ValidateCommand: Command {
             out.exitCode = 1
             return out
         }
-        out.stdout = "\(loaded.count) objects checked: 0 errors, \(warnings) warning\(warnings == 1 ? "" : "s")\n"
+        out.stdout = "\(snapshot.count) objects checked: 0 errors, \(warnings) warning\(warnings == 1 ? "" : "s")\n"
         return out
+    }
+}
+
+/// Where `validate`'s second reading puts objects: each is checked against the first reading's
+/// snapshot as it arrives, and only its problems, placed at their fields, are kept.
+private struct ProblemCollector: LoadSink {
+    struct Item {
+        var location: FileLocation
+        var problems: [(ValidationProblem, SourcePosition)]
+    }
+    let snapshot: Snapshot
+    private(set) var items: [Item] = []
+
+    init(snapshot: Snapshot) { self.snapshot = snapshot }
+
+    mutating func add(_ item: SnapshotLoader.Loaded) {
+        let problems = SchemaValidation.validate(item.object, in: snapshot)
+        guard !problems.isEmpty else { return }
+        items.append(Item(location: item.location, problems: problems.map {
+            ($0, $0.position(in: item.fieldPositions, fallback: item.location.position))
+        }))
+    }
+
+    /// The first reading found no duplicates in these same files.
+    func origin(of key: ObjectKey) -> FileLocation? { nil }
+
+    mutating func dropObjects(from path: String) {
+        items.removeAll { $0.location.path == path }
     }
 }

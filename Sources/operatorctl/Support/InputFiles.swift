@@ -11,8 +11,10 @@ enum InputFiles {
     /// Loads every object of the inputs into `sink`, in input order. Read errors (a missing file,
     /// an unreadable directory) are reported alone, as nothing can be trusted without all inputs;
     /// otherwise every input problem is reported together.
-    static func load<Sink: LoadSink>(_ args: ParsedArguments, context: CommandContext, fillServerMetadata: Bool = true, recordPositions: Bool = false, now: Timestamp = .simulationEpoch, into sink: inout Sink) throws(LoadErrors) {
-        let paths = paths(args)
+    /// only: read these paths instead of the arguments' (files a first reading found, for a
+    /// second one).
+    static func load<Sink: LoadSink>(_ args: ParsedArguments, context: CommandContext, only: [String]? = nil, fillServerMetadata: Bool = true, recordPositions: Bool = false, now: Timestamp = .simulationEpoch, into sink: inout Sink) throws(LoadErrors) {
+        let paths = only ?? paths(args)
         if paths.isEmpty {
             throw LoadErrors([LoadError("no input: give one or more paths (-f PATH, a directory, or - for stdin)", at: FileLocation(path: "operatorctl", position: SourcePosition(line: 1, column: 1)))])
         }

@@ -147,7 +147,8 @@ import Testing
         expectSame([stdin, yamlStdin])
         let out = Self.load([stdin, yamlStdin], chunkSize: 1)
         #expect(out.objects.map(\.name) == ["c", "s", "t"])
-        #expect(out.locations.map(\.description) == ["-:3:1", "-:3:1", "-:9:1"])
+        // The List's item points at itself (line 3, column 48), the YAML documents at their starts.
+        #expect(out.locations.map(\.description) == ["-:3:48", "-:3:1", "-:9:1"])
     }
 
     @Test func loadObjectsSplitsByDefault() throws {
@@ -206,10 +207,10 @@ import Testing
     }
 
     @Test func aListIsNeverOneTree() throws {
-        let yaml = try YAMLReader.parseStream(bytes: Array(Self.kubectlList.utf8), detacher: ListItemDetacher(enabled: true))
+        let yaml = try YAMLReader.parseStream(bytes: Array(Self.kubectlList.utf8), detacher: ListItemDetacher(takesItems: true))
         let plain = try YAMLReader.parseStream(bytes: Array(Self.kubectlList.utf8))
         let json = #"{"apiVersion": "v1", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}, 7], "kind": "List"}"#
-        let fromJSON = try JSONReader.parseStream(bytes: Array(json.utf8), detacher: ListItemDetacher(enabled: true))
+        let fromJSON = try JSONReader.parseStream(bytes: Array(json.utf8), detacher: ListItemDetacher(takesItems: true))
         let plainJSON = try JSONReader.parseStream(bytes: Array(json.utf8))
         #expect(yaml.count == 1 && fromJSON.count == 1)
         // Only placeholders stay in the tree; the items are packed beside it.
@@ -221,8 +222,28 @@ import Testing
         #expect(fromJSON[0].value["items"] == [.null, 7])
         #expect(fromJSON[0].detachedItems.map { $0 != nil } == [true, false])
         #expect(fromJSON[0].reattached == plainJSON[0].value)
+        // Where each item starts (its content, after `- `).
+        #expect(yaml[0].itemPositions.map(\.description) == ["3:3", "9:3"])
+        #expect(fromJSON[0].itemPositions.map(\.description) == ["1:32", "1:102"])
+        #expect(plain[0].itemPositions.isEmpty)
         // Documents of a stream each start afresh; a document without items takes nothing.
-        let two = try YAMLReader.parseStream(bytes: Array((Self.kubectlList + "---\nkind: X\n").utf8), detacher: ListItemDetacher(enabled: true))
+        let two = try YAMLReader.parseStream(bytes: Array((Self.kubectlList + "---\nkind: X\n").utf8), detacher: ListItemDetacher(takesItems: true))
         #expect(two.map(\.detachedItems.count) == [2, 0])
+    }
+
+    /// An object read from a List points at itself, whether or not field positions are recorded:
+    /// in duplicate messages ("first defined at") and in the snapshot's origins.
+    @Test func listItemsPointAtThemselvesWithoutFieldPositions() {
+        let yaml = InputSource(path: "list.yaml", text: Self.kubectlList + "---\napiVersion: v1\nkind: List\nitems:\n" + Self.configMap("b"))
+        let json = InputSource(path: "list.json", text: "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n  {\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"c\"}}\n]}")
+        let plain = Self.load([yaml, json], chunkSize: 5)
+        let positioned = Self.load([yaml, json], chunkSize: 5, recordPositions: true)
+        #expect(plain.errors == ["list.yaml:20:3: error: duplicate object ConfigMap/default/b (first defined at list.yaml:9:3)"])
+        #expect(positioned.errors == plain.errors)
+        let clean = InputSource(path: "list.yaml", text: Self.kubectlList)
+        let noPositions = Self.load([clean, json], chunkSize: 5)
+        #expect(noPositions.locations.map(\.description) == ["list.yaml:3:3", "list.yaml:9:3", "list.json:2:3"])
+        #expect(noPositions.locations == Self.load([clean, json], chunkSize: 5, recordPositions: true).locations)
+        #expect(Self.loadSnapshot([clean, json], chunkSize: 5).locations.map(\.description) == ["list.yaml:3:3", "list.yaml:9:3", "list.json:2:3"])
     }
 }
