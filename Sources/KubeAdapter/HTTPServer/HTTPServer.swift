@@ -81,7 +81,7 @@ public final class HTTPServer: @unchecked Sendable {
             $0.listenFD = fd
             $0.boundPort = UInt16(bigEndian: actual.sin_port)
         }
-        guard Threads.detach({ [self] in acceptLoop(fd) }) else {
+        guard Threads.detach(name: "http-accept", { [self] in acceptLoop(fd) }) else {
             stop()
             close(fd)
             throw HTTPServerError("cannot start the accept thread")
@@ -112,7 +112,7 @@ public final class HTTPServer: @unchecked Sendable {
                 return true
             }
             guard accepted else { close(client); break }
-            let started = Threads.detach { [self] in
+            let started = Threads.detach(name: "http-conn") { [self] in
                 serve(client)
                 state.withLock { _ = $0.open.remove(client) }
                 close(client)

@@ -39,7 +39,7 @@ public final class SandboxWorldRules: Sendable {
     /// Starts the background loop (once; later calls do nothing).
     public func start() {
         guard state.begin() else { return }
-        let started = Threads.detach { [self] in
+        let started = Threads.detach(name: "sandbox-rules") { [self] in
             while !state.waitStopped(seconds: interval) {
                 _ = tick()
             }

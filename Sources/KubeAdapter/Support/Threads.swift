@@ -7,11 +7,12 @@ import Musl
 /// Blocking work (socket servers, curl transfers, the sandbox's world-rules loop) runs on threads
 /// of its own: it must not occupy Swift concurrency's cooperative pool or libdispatch's workers.
 enum Threads {
-    /// Starts `body` on a new detached thread. False when the system refuses another thread;
+    /// Starts `body` on a new detached thread called `name` (what `top -H`, `ps -L` and debuggers
+    /// show; the kernel keeps the first 15 bytes). False when the system refuses another thread;
     /// `body` is then not run.
     @discardableResult
-    static func detach(_ body: @escaping @Sendable () -> Void) -> Bool {
-        let start = Unmanaged.passRetained(ThreadStart(body)).toOpaque()
+    static func detach(name: String, _ body: @escaping @Sendable () -> Void) -> Bool {
+        let start = Unmanaged.passRetained(ThreadStart(name: name, body)).toOpaque()
         var attr = pthread_attr_t()
         pthread_attr_init(&attr)
         defer { pthread_attr_destroy(&attr) }
@@ -23,7 +24,9 @@ enum Threads {
         #endif
         let rc = pthread_create(&thread, &attr, { raw in
             guard let raw else { return nil }
-            Unmanaged<ThreadStart>.fromOpaque(raw).takeRetainedValue().body()
+            let start = Unmanaged<ThreadStart>.fromOpaque(raw).takeRetainedValue()
+            setCurrentThreadName(start.name)
+            start.body()
             return nil
         }, start)
         if rc != 0 {
@@ -35,8 +38,35 @@ enum Threads {
 }
 
 private final class ThreadStart {
+    let name: String
     let body: @Sendable () -> Void
-    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    init(name: String, _ body: @escaping @Sendable () -> Void) {
+        self.name = name
+        self.body = body
+    }
+}
+
+/// Names the calling thread through `/proc/thread-self/comm` (Linux; the C library's
+/// `pthread_setname_np` is not visible to Swift without `_GNU_SOURCE`). The kernel keeps the first
+/// 15 bytes and refuses longer writes, so the name is cut first. Best effort: a thread without a
+/// name works the same.
+func setCurrentThreadName(_ name: String) {
+    let fd = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
+    guard fd >= 0 else { return }
+    defer { close(fd) }
+    let bytes = Array(name.utf8.prefix(15))
+    _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+}
+
+/// The calling thread's name (empty when it cannot be read).
+func currentThreadName() -> String {
+    let fd = open("/proc/thread-self/comm", O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return "" }
+    defer { close(fd) }
+    var buffer = [UInt8](repeating: 0, count: 64)
+    let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+    guard n > 0 else { return "" }
+    return String(decoding: buffer[..<n].prefix { $0 != 0x0A }, as: UTF8.self)
 }
 
 /// A mutex with a condition variable (pthreads): for threads that sleep until another thread

@@ -74,7 +74,7 @@ final class CurlTransfer: Sendable {
         do {
             let status = try await withCheckedThrowingContinuation { (c: CheckedContinuation<Int, any Error>) in
                 state.withLock { $0.statusContinuation = c }
-                if !Threads.detach({ [self] in run() }) {
+                if !Threads.detach(name: "api-transfer", { [self] in run() }) {
                     finish(status: 0, error: .connection("cannot start a thread for the transfer"))
                 }
             }

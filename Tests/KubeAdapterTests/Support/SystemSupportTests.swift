@@ -113,8 +113,10 @@ import ReconcileCore
         let flag = Flag()
         // Not a timing test: the waiter loops until the flag is set or a generous deadline passes.
         let deadline = Deadline(secondsFromNow: 30)
-        #expect(Threads.detach {
+        let name = Box()
+        #expect(Threads.detach(name: "a-long-thread-name") {
             condition.withLock {
+                name.value = currentThreadName()
                 flag.set()
                 condition.broadcast()
             }
@@ -127,6 +129,13 @@ import ReconcileCore
         }
         #expect(woke)
         #expect(condition.withLock { !condition.wait(until: Deadline(secondsFromNow: 0)) })
+        // Named as asked, cut to the kernel's 15 bytes.
+        #expect(condition.withLock { name.value } == "a-long-thread-n")
+    }
+
+    /// Written by the thread, read by the test, both under the condition's lock.
+    final class Box: @unchecked Sendable {
+        var value = ""
     }
 
     @Test func metricLabelsAreEscaped() {
