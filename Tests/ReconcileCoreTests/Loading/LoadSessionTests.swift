@@ -188,6 +188,17 @@ import Testing
             ("json.json", #"{"apiVersion": "v1", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}, {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "namespace": "ns"}}], "kind": "List"}"#),
             ("json-bad.json", #"{"apiVersion": "v1", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}, {"kind": "Secret"}], "kind": "List"}"#),
             ("json-widget.json", #"{"apiVersion": "example.com/v1", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}], "kind": "Widget", "metadata": {"name": "w"}}"#),
+            // Odd shapes: comments and blank lines between items, CRLF, a byte order mark, a
+            // merge key or an explicit key at the root, `items` twice, a List inside an item,
+            // block scalars, Lists in a stream of documents.
+            ("comments.yaml", "apiVersion: v1\nitems:\n# first\n" + Self.configMap("a") + "\n  # inside\n\n" + Self.configMap("b") + "# last\nkind: List\n"),
+            ("crlf.yaml", ("\u{FEFF}apiVersion: v1\nitems:\n" + Self.configMap("a") + "kind: List\n").replacingOccurrences(of: "\n", with: "\r\n")),
+            ("merge.yaml", "apiVersion: v1\nkind: List\n<<: {items: [{apiVersion: v1, kind: ConfigMap, metadata: {name: m}}]}\n"),
+            ("explicit.yaml", "apiVersion: v1\nkind: List\n? items\n: " + Self.configMap("a").replacingOccurrences(of: "\n  ", with: "\n    ")),
+            ("twice.yaml", "apiVersion: v1\nkind: List\nitems:\n" + Self.configMap("a") + "items:\n" + Self.configMap("b")),
+            ("nested-list.yaml", "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  metadata:\n    name: inner\n  items:\n  " + Self.configMap("x").replacingOccurrences(of: "\n  ", with: "\n    ")),
+            ("scalars.yaml", "apiVersion: v1\nkind: List\nitems:\n" + Self.configMap("a", "  data:\n    script: |\n      - not: an item\n      items:\n") + Self.configMap("b")),
+            ("stream.yaml", Self.kubectlList + "---\n" + Self.kubectlList.replacingOccurrences(of: "name: a", with: "name: c").replacingOccurrences(of: "name: b", with: "name: d")),
         ]
         for (path, text) in cases { expectSame([InputSource(path: path, text: text)], sizes: [1, 9, 4096]) }
         expectSame(cases.map { InputSource(path: $0.0, text: $0.1) }, sizes: [64])
@@ -202,6 +213,11 @@ import Testing
             "bad-item.yaml:10:3: error: expected a Kubernetes object (a map), got an integer",
             "bad-item.yaml:11:3: error: duplicate object ConfigMap/default/a (first defined at bad-item.yaml:3:3)",
         ])
+        let outcome = { (name: String) in Self.load(cases.filter { $0.0 == name }.map { InputSource(path: $0.0, text: $0.1) }, chunkSize: 7) }
+        #expect(outcome("stream.yaml").objects.map(\.name) == ["a", "b", "c", "d"])
+        #expect(outcome("comments.yaml").locations.map(\.description) == ["comments.yaml:4:3", "comments.yaml:11:3"])
+        #expect(outcome("twice.yaml").errors == ["twice.yaml:8:1: error: duplicate key \"items\""])
+        #expect(outcome("nested-list.yaml").objects.map(\.name) == ["inner"])
         let alias = Self.load([InputSource(path: "alias.yaml", text: cases[6].1)], chunkSize: 7)
         #expect(alias.objects.map { $0[path: "data.k"] } == ["v", "v"])
     }
