@@ -10,8 +10,8 @@ public struct JSONReader {
     private var depth = 0
     private let recordPositions: Bool
     private var positions: [String: SourcePosition] = [:]
-    /// Takes the root object's `items` out of the tree as they are parsed (loading Lists); nil
-    /// keeps every document whole.
+    /// Notes where the root object's `items` start and takes them out of the tree as they are
+    /// parsed (loading Lists); `.off` keeps every document whole.
     private var detacher: ListItemDetacher
     public static let maxDepth = 512
 

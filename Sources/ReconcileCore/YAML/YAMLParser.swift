@@ -28,8 +28,8 @@ struct YAMLParser {
     var entryStack: [OrderedMap.Slot] = []
     var itemStack: [Value] = []
     var columnCache: (lineStart: Int, index: Int, column: Int) = (-1, 0, 1)
-    /// Takes the root map's `items` out of the tree as they are parsed (loading Lists); nil keeps
-    /// every document whole.
+    /// Notes where the root map's `items` start and takes them out of the tree as they are parsed
+    /// (loading Lists); `.off` keeps every document whole.
     var detacher: ListItemDetacher
 
     /// Deep enough for any real manifest, shallow enough for small thread stacks in debug builds.
@@ -352,6 +352,7 @@ struct YAMLParser {
         if b[i] == 0x21 || b[i] == 0x26 {
             propsColumn = column
             try parseProperties(&props, flow: false)
+            propertiesRead()
             if skipSeparation() {
                 propsOnOwnLine = true
                 // More properties alone on the following line(s) ("&a\n!!str\nvalue").

@@ -179,6 +179,7 @@ import Testing
             ("widget.yaml", "apiVersion: example.com/v1\nitems:\n" + Self.configMap("a") + "kind: Widget\nmetadata:\n  name: w\n"),
             // Anchored or tagged items stay whole; an anchor inside an item is used by a later one.
             ("anchored.yaml", "apiVersion: v1\nitems: &all\n" + Self.configMap("a") + "kind: List\nmetadata:\n  annotations:\n    copy: *all\n"),
+            ("anchored-widget.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nitems: &all\n" + Self.configMap("a") + "spec:\n  copy: *all\n"),
             ("tagged.yaml", "apiVersion: v1\nitems: !!seq\n" + Self.configMap("a") + "kind: List\n"),
             ("alias.yaml", "apiVersion: v1\nitems:\n" + Self.configMap("a", "  data: &d\n    k: v\n") + Self.configMap("b", "  data: *d\n") + "kind: List\n"),
             // Flow items, nested items, items that are not a list.
@@ -204,22 +205,24 @@ import Testing
         expectSame(cases.map { InputSource(path: $0.0, text: $0.1) }, sizes: [64])
 
         // What the cases give (the reference is the whole-tree reading, so check it too).
-        let widget = Self.load([InputSource(path: "widget.yaml", text: cases[3].1)], chunkSize: 7)
+        let outcome = { (name: String) in Self.load(cases.filter { $0.0 == name }.map { InputSource(path: $0.0, text: $0.1) }, chunkSize: 7) }
+        let widget = outcome("widget.yaml")
         #expect(widget.objects.map(\.kind) == ["Widget"])
         #expect(widget.objects.first?.root["items"]?.arrayValue?.first?[path: "metadata.name"] == "a")
-        let bad = Self.load([InputSource(path: "bad-item.yaml", text: cases[2].1)], chunkSize: 7)
+        let bad = outcome("bad-item.yaml")
         #expect(bad.errors == [
             "bad-item.yaml:7:3: error: ConfigMap object has no metadata.name (each object needs apiVersion, kind and metadata.name)",
             "bad-item.yaml:10:3: error: expected a Kubernetes object (a map), got an integer",
             "bad-item.yaml:11:3: error: duplicate object ConfigMap/default/a (first defined at bad-item.yaml:3:3)",
         ])
-        let outcome = { (name: String) in Self.load(cases.filter { $0.0 == name }.map { InputSource(path: $0.0, text: $0.1) }, chunkSize: 7) }
         #expect(outcome("stream.yaml").objects.map(\.name) == ["a", "b", "c", "d"])
         #expect(outcome("comments.yaml").locations.map(\.description) == ["comments.yaml:4:3", "comments.yaml:11:3"])
         #expect(outcome("twice.yaml").errors == ["twice.yaml:8:1: error: duplicate key \"items\""])
         #expect(outcome("nested-list.yaml").objects.map(\.name) == ["inner"])
-        let alias = Self.load([InputSource(path: "alias.yaml", text: cases[6].1)], chunkSize: 7)
+        let alias = outcome("alias.yaml")
         #expect(alias.objects.map { $0[path: "data.k"] } == ["v", "v"])
+        // An anchored `items` stays whole: the alias elsewhere sees the items, not placeholders.
+        #expect(outcome("anchored-widget.yaml").objects.first?[path: "spec.copy"]?.arrayValue?.count == 1)
     }
 
     @Test func aListIsNeverOneTree() throws {
