@@ -214,12 +214,20 @@ public struct Snapshot: Sendable {
     @discardableResult
     mutating func upsert(_ object: KubeObject, packed: Bool, origin: FileLocation? = nil, replacing previous: KubeObject?) -> StoredObject {
         let key = object.key
+        let stored = StoredObject(object, packed: packed)
+        // Most writes (status patches, spec updates) leave every indexed field alone: the entry is
+        // replaced in place, without taking the key out of each index and putting it back.
+        if let previous, Self.sameIndexedFields(previous, object, kind: key.groupKind),
+            objects[key.groupKind]?[key.namespace]?[key.name] != nil
+        {
+            objects[key.groupKind]?[key.namespace]?[key.name] = Entry(stored: stored, origin: origin)
+            return stored
+        }
         if let previous, removeEntry(key) {
             unindex(previous, key)
         } else if entry(key) != nil {
             remove(key)
         }
-        let stored = StoredObject(object, packed: packed)
         objects[key.groupKind, default: [:]][key.namespace, default: [:]][key.name] = Entry(stored: stored, origin: origin)
         total += 1
         for (k, v) in object.labels {
@@ -234,6 +242,16 @@ public struct Snapshot: Sendable {
             }
         }
         return stored
+    }
+
+    /// Whether two versions of an object of `kind` give the same index entries: the same labels,
+    /// ownerReferences and field-index values. Raw values are compared, so any difference at
+    /// all (even one the indexes would read the same way) counts as a change.
+    private static func sameIndexedFields(_ a: KubeObject, _ b: KubeObject, kind: GroupKind) -> Bool {
+        let am = a.metadata, bm = b.metadata
+        guard am["labels"] == bm["labels"], am["ownerReferences"] == bm["ownerReferences"] else { return false }
+        for index in FieldIndex.all where index.kinds.contains(kind) && index.extract(a) != index.extract(b) { return false }
+        return true
     }
 
     @discardableResult

@@ -183,7 +183,7 @@ public struct MCPServerReconciler: Reconciler {
             deploymentSpec.set(path: ["replicas"], to: 1)  // the stdio cap also clamps a manual scale-up
             desired.spec = deploymentSpec
         }
-        plan.ensure(desired, why: "the proxy runner Deployment of the MCPServer")
+        plan.ensure(desired, observed: deployment, why: "the proxy runner Deployment of the MCPServer")
 
         // 18, 21. The proxy Service.
         plan.ensure(ProxyDeploymentBuilder.service(server), why: "the proxy Service clients connect to")
@@ -198,7 +198,7 @@ public struct MCPServerReconciler: Reconciler {
             ref.apiVersion = Kinds.toolhiveAPIVersion
             let others = sts.ownerReferences.filter { $0.uid != object.uid && !$0.controller }
             adopted.ownerReferences = others + [ref]
-            plan.ensure(adopted, why: "the runner's StatefulSet is adopted so it is collected with the MCPServer")
+            plan.ensure(adopted, observed: sts, why: "the runner's StatefulSet is adopted so it is collected with the MCPServer")
         }
 
         // 3 (effects): restart carried out.

@@ -19,7 +19,13 @@ public struct PlanBuilder: Sendable {
     /// Applies `desired` unless the observed object already holds all of it. `why` says what the
     /// object is for; the explanation adds which fields differ.
     public mutating func ensure(_ desired: KubeObject, why: String) {
-        guard let observed = snapshot.get(desired.key) else {
+        ensure(desired, observed: snapshot.get(desired.key), why: why)
+    }
+
+    /// `ensure(_:why:)` given the observed object the caller has already read from this snapshot
+    /// (nil: absent), so a packed object is not decoded a second time.
+    public mutating func ensure(_ desired: KubeObject, observed: KubeObject?, why: String) {
+        guard let observed else {
             actions.append(.apply(desired, reasons: ["\(desired.kind) \(desired.name) does not exist: \(why)"]))
             return
         }
