@@ -125,6 +125,16 @@ public struct Snapshot: Sendable {
         get(ObjectKey(kind, namespace: namespace, name: name))
     }
 
+    /// Whether the object stored at `key` holds every field of `desired`
+    /// (`desired.isSubset(of: object.value)`; false when absent), without decoding a packed one.
+    public func holds(_ desired: Value, at key: ObjectKey) -> Bool {
+        switch entry(key)?.stored {
+        case nil: return false
+        case .tree(let o)?: return desired.isSubset(of: o.value)
+        case .packed(let p)?: return p.holds(desired)
+        }
+    }
+
     /// Whether an object is stored: `get(key) != nil` without decoding it.
     public func contains(_ key: ObjectKey) -> Bool { entry(key) != nil }
     public func contains(_ kind: GroupKind, namespace: String, name: String) -> Bool {

@@ -20,13 +20,11 @@ public struct ProxyRunnerRule: WorldRule {
         var out: [WorldChange] = []
         let config = RunnerConfig(server: server, snapshot: snapshot)
         let desired = statefulSet(for: server, config: config)
-        let observed = snapshot.get(desired.key)
-        if observed.map({ !desired.value.isSubset(of: $0.value) }) ?? true {
+        if !snapshot.holds(desired.value, at: desired.key) {
             out.append(.upsert(desired))
         }
-        guard config.transport == "sse" || config.transport == "streamable-http", let sts = observed, !sts.uid.isEmpty else { return out }
-        for svc in services(for: server, config: config, owner: sts) {
-            if let existing = snapshot.get(svc.key), svc.value.isSubset(of: existing.value) { continue }
+        guard config.transport == "sse" || config.transport == "streamable-http", let sts = snapshot.get(desired.key), !sts.uid.isEmpty else { return out }
+        for svc in services(for: server, config: config, owner: sts) where !snapshot.holds(svc.value, at: svc.key) {
             out.append(.upsert(svc))
         }
         return out

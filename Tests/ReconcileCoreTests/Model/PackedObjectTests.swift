@@ -137,6 +137,40 @@ func identical(_ a: [KubeObject], _ b: [KubeObject]) -> Bool {
         #expect(replaced.root["a"]?.stringValue?.isEmpty == false)
     }
 
+    /// `holds` walks the bytes with `isSubset`'s rules: the answers must be the same.
+    @Test func holdsAnswersAsIsSubsetDoes() throws {
+        let observed: Value = [
+            "apiVersion": "v1", "kind": "X", "metadata": ["name": "x", "labels": ["a": "1", "b": "2"]],
+            "spec": ["n": 1, "d": 1.5, "list": [["k": "v", "extra": true], 2], "empty": [:], "s": "héllo", "null": nil],
+        ]
+        let root = try #require(observed.objectValue)
+        let packed = try #require(PackedObject(KubeObject(root: root)))
+        let desired: [Value] = [
+            observed, [:], ["metadata": ["labels": ["a": "1"]]], ["metadata": ["labels": ["a": "2"]]],
+            ["metadata": ["labels": ["c": "1"]]], ["metadata": ["labels": ["c": nil, "d": [:], "e": []]]],
+            ["spec": ["n": 1.0]], ["spec": ["n": 2]], ["spec": ["d": 1.5]], ["spec": ["d": "1.5"]],
+            ["spec": ["list": [["k": "v"], 2]]], ["spec": ["list": [["k": "v"]]]], ["spec": ["list": [["k": "w"], 2]]],
+            ["spec": ["list": [["k": "v"], 2, 3]]], ["spec": ["empty": nil]], ["spec": ["empty": []]], ["spec": ["empty": ["x": 1]]],
+            ["spec": ["s": "héllo"]], ["spec": ["s": "he\u{301}llo"]], ["spec": ["s": "hello"]], ["spec": ["null": [:]]],
+            ["spec": ["null": 0]], ["spec": "scalar"], ["spec": []], ["spec": nil], ["metadata": ["name": ["x"]]],
+            ["spec": ["list": [:]]], ["spec": ["n": ["a": 1]]],
+        ]
+        for d in desired {
+            #expect(packed.holds(d) == d.isSubset(of: observed), "\(JSONWriter.write(d, pretty: false))")
+        }
+        // Every fixture document against itself and against the previous document.
+        var previous = OrderedMap()
+        for (path, root) in Self.fixtureDocuments {
+            let p = try #require(PackedObject(KubeObject(root: root)))
+            #expect(p.holds(.object(root)), "\(path)")
+            #expect(p.holds(.object(previous)) == Value.object(previous).isSubset(of: .object(root)), "\(path)")
+            previous = root
+        }
+        // Bytes we did not produce hold nothing.
+        #expect(!PackedObject(bytes: [7, 0xFF]).holds([:]))
+        #expect(!PackedObject(bytes: []).holds([:]))
+    }
+
     @Test func everyCommonStringIsDistinctAndFindable() {
         #expect(Set(CommonStrings.table).count == CommonStrings.table.count)
         for (i, s) in CommonStrings.table.enumerated() {
