@@ -40,6 +40,26 @@ public struct PackedObject: Sendable, Equatable {
         }
     }
 
+    /// The tree with only the top-level fields in `fields` (the others are stepped over, never
+    /// built): a Deployment's metadata and status are a small part of it.
+    public func object(only fields: Set<String>) -> KubeObject {
+        bytes.withUnsafeBufferPointer { buffer in
+            var decoder = Decoder(buffer)
+            guard decoder.byte() == Tag.object, let count = decoder.count() else { return KubeObject(root: OrderedMap()) }
+            var root = OrderedMap()
+            for _ in 0..<count {
+                guard let key = decoder.string() else { return KubeObject(root: OrderedMap()) }
+                if fields.contains(key) {
+                    guard let value = decoder.value(depth: 2) else { return KubeObject(root: OrderedMap()) }
+                    root[key] = value
+                } else if !decoder.skip(depth: 2) {
+                    return KubeObject(root: OrderedMap())
+                }
+            }
+            return KubeObject(root: root)
+        }
+    }
+
     /// Whether the object holds every field of `desired`: `desired.isSubset(of: object.value)`,
     /// answered by walking the bytes. Only the fields `desired` names are decoded, and maps and
     /// lists are never built, so asking whether an owned object is already right (what every

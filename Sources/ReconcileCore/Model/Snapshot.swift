@@ -125,6 +125,16 @@ public struct Snapshot: Sendable {
         get(ObjectKey(kind, namespace: namespace, name: name))
     }
 
+    /// The object with at least the top-level `fields` (a packed one is decoded for those alone;
+    /// a tree comes whole): for reads that need only, say, an object's metadata and status.
+    public func get(_ key: ObjectKey, only fields: Set<String>) -> KubeObject? {
+        switch entry(key)?.stored {
+        case nil: return nil
+        case .tree(let o)?: return o
+        case .packed(let p)?: return p.object(only: fields)
+        }
+    }
+
     /// Whether the object stored at `key` holds every field of `desired`
     /// (`desired.isSubset(of: object.value)`; false when absent), without decoding a packed one.
     public func holds(_ desired: Value, at key: ObjectKey) -> Bool {

@@ -114,7 +114,8 @@ public struct MCPServerReconciler: Reconciler {
 
         // 11. Status from the proxy pods, as observed.
         let deployment = snapshot.get(Kinds.deployment, namespace: server.namespace, name: Naming.serverDeployment(server.name))
-        let statefulSet = snapshot.get(Kinds.statefulSet, namespace: server.namespace, name: Naming.serverStatefulSet(server.name))
+        // Of the runner's StatefulSet only its existence and owners are read (adoption below).
+        let statefulSet = snapshot.get(ObjectKey(Kinds.statefulSet, namespace: server.namespace, name: Naming.serverStatefulSet(server.name)), only: ["metadata"])
         statusFromPods(server, deployment: deployment, statefulSetExists: statefulSet != nil, snapshot: snapshot, status: &status, now: now)
 
         // 12, 13. RBAC and the inline authz ConfigMap.
@@ -198,7 +199,7 @@ public struct MCPServerReconciler: Reconciler {
             ref.apiVersion = Kinds.toolhiveAPIVersion
             let others = sts.ownerReferences.filter { $0.uid != object.uid && !$0.controller }
             adopted.ownerReferences = others + [ref]
-            plan.ensure(adopted, observed: sts, why: "the runner's StatefulSet is adopted so it is collected with the MCPServer")
+            plan.ensure(adopted, why: "the runner's StatefulSet is adopted so it is collected with the MCPServer")
         }
 
         // 3 (effects): restart carried out.

@@ -12,7 +12,7 @@ public struct VMCPRuntimeRule: WorldRule {
         // With the setting off, the operator writes these fields itself: never two writers.
         guard env.vmcpRuntimeReportsStatus, key.groupKind == Kinds.virtualMCPServer, let vmcp = snapshot.get(key),
             env.watches(namespace: vmcp.namespace), !vmcp.isBeingDeleted,
-            let deployment = snapshot.get(Kinds.deployment, namespace: vmcp.namespace, name: Naming.vmcpDeployment(vmcp.name)),
+            let deployment = snapshot.get(ObjectKey(Kinds.deployment, namespace: vmcp.namespace, name: Naming.vmcpDeployment(vmcp.name)), only: ["metadata", "status"]),
             deployment.controllerOwner?.uid == vmcp.uid,
             (deployment.status["readyReplicas"]?.intValue ?? 0) > 0,
             let spec = try? VirtualMCPServerSpec(vmcp)

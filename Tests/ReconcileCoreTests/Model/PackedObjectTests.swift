@@ -171,6 +171,32 @@ func identical(_ a: [KubeObject], _ b: [KubeObject]) -> Bool {
         #expect(!PackedObject(bytes: []).holds([:]))
     }
 
+    /// Decoding some top-level fields gives exactly those fields of the full tree, in order.
+    @Test func decodingOnlySomeFieldsKeepsThoseExactly() throws {
+        for fields: Set<String> in [["metadata"], ["metadata", "status"], ["apiVersion", "kind", "metadata"], [], ["absent"]] {
+            for (path, root) in Self.fixtureDocuments {
+                let p = try #require(PackedObject(KubeObject(root: root)))
+                var expected = OrderedMap()
+                for (k, v) in root where fields.contains(k) { expected[k] = v }
+                #expect(identical(.object(p.object(only: fields).root), .object(expected)), "\(path) \(fields)")
+            }
+        }
+        let cut = try #require(PackedObject(VT.server("s", group: "g")))
+        for n in 0..<cut.bytes.count {
+            #expect(PackedObject(bytes: Array(cut.bytes.prefix(n))).object(only: ["metadata"]).root.isEmpty)
+        }
+        // A snapshot hands a tree back whole, a packed object with the fields asked for.
+        var server = VT.server("s", group: "g")
+        server.status = ["phase": "Ready"]
+        for packed in [false, true] {
+            let s = Snapshot([server], packed: packed)
+            let read = try #require(s.get(server.key, only: ["metadata"]))
+            #expect(read.metadata == server.metadata)
+            #expect(read.status.isNull == packed)
+            #expect(s.get(ObjectKey(Kinds.mcpServer, namespace: VT.ns, name: "absent"), only: ["metadata"]) == nil)
+        }
+    }
+
     @Test func everyCommonStringIsDistinctAndFindable() {
         #expect(Set(CommonStrings.table).count == CommonStrings.table.count)
         for (i, s) in CommonStrings.table.enumerated() {
