@@ -7,7 +7,12 @@ public struct GroupKind: Sendable, Hashable, Comparable, CustomStringConvertible
         self.group = group
         self.kind = kind
     }
-    public static func < (a: GroupKind, b: GroupKind) -> Bool { (a.group, a.kind) < (b.group, b.kind) }
+    /// Field by field rather than as tuples: building the tuples copied (retained and released)
+    /// every string of both sides, and converge sorts every round's requests.
+    public static func < (a: GroupKind, b: GroupKind) -> Bool {
+        if a.group != b.group { return a.group < b.group }
+        return a.kind < b.kind
+    }
     public var description: String { group.isEmpty ? kind : "\(kind).\(group)" }
 }
 
@@ -25,8 +30,11 @@ public struct ObjectKey: Sendable, Hashable, Comparable, CustomStringConvertible
     public var group: String { groupKind.group }
     public var kind: String { groupKind.kind }
 
+    /// Group, kind, namespace, name (field by field, see `GroupKind.<`).
     public static func < (a: ObjectKey, b: ObjectKey) -> Bool {
-        (a.groupKind.group, a.groupKind.kind, a.namespace, a.name) < (b.groupKind.group, b.groupKind.kind, b.namespace, b.name)
+        if a.groupKind != b.groupKind { return a.groupKind < b.groupKind }
+        if a.namespace != b.namespace { return a.namespace < b.namespace }
+        return a.name < b.name
     }
     /// Hashes the name and namespace only: keys are hashed on every lookup, and the group and
     /// kind strings (`toolhive.stacklok.dev`, `MCPServer`) add cost but rarely tell keys apart

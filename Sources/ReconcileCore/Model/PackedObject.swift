@@ -40,6 +40,38 @@ public struct PackedObject: Sendable, Equatable {
         }
     }
 
+    /// The tree with only the top-level fields in `fields` (the others are stepped over, never
+    /// built): a Deployment's metadata and status are a small part of it.
+    public func object(only fields: Set<String>) -> KubeObject {
+        bytes.withUnsafeBufferPointer { buffer in
+            var decoder = Decoder(buffer)
+            guard decoder.byte() == Tag.object, let count = decoder.count() else { return KubeObject(root: OrderedMap()) }
+            var root = OrderedMap()
+            for _ in 0..<count {
+                guard let key = decoder.string() else { return KubeObject(root: OrderedMap()) }
+                if fields.contains(key) {
+                    guard let value = decoder.value(depth: 2) else { return KubeObject(root: OrderedMap()) }
+                    root[key] = value
+                } else if !decoder.skip(depth: 2) {
+                    return KubeObject(root: OrderedMap())
+                }
+            }
+            return KubeObject(root: root)
+        }
+    }
+
+    /// Whether the object holds every field of `desired`: `desired.isSubset(of: object.value)`,
+    /// answered by walking the bytes. Only the fields `desired` names are decoded, and maps and
+    /// lists are never built, so asking whether an owned object is already right (what every
+    /// reconcile asks of every object it owns) costs a fraction of decoding it. Bytes we did not
+    /// produce answer false.
+    public func holds(_ desired: Value) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            var decoder = Decoder(buffer)
+            return decoder.holds(desired, depth: 1) ?? false
+        }
+    }
+
     /// A top-level string field (`apiVersion`), read without decoding the rest of the tree.
     public func rootString(_ key: String) -> String? {
         bytes.withUnsafeBufferPointer { buffer in
@@ -220,6 +252,45 @@ public struct PackedObject: Sendable, Equatable {
                 return .object(OrderedMap(uniqueSlots: entries))
             default:
                 return nil
+            }
+        }
+
+        /// Whether the next value holds `desired` (`Value.isSubset(of:)`); nil for bad bytes. Maps
+        /// and lists are walked with `isSubset`'s rules; anything else is decoded and handed to
+        /// `isSubset` itself, so the two cannot disagree. A false answer may leave the value half read.
+        mutating func holds(_ desired: Value, depth: Int) -> Bool? {
+            guard at < buffer.count else { return nil }
+            switch (desired, buffer[at]) {
+            case (.object(let wanted), Tag.object):
+                at += 1
+                guard depth < PackedObject.maxDepth, let n = count() else { return nil }
+                // Every wanted field that is not emptyish must be present (an emptyish one may be
+                // absent); keys are unique, so counting the ones found is enough.
+                var required = 0
+                for (_, v) in wanted where !v.isEmptyish { required += 1 }
+                var found = 0
+                for _ in 0..<n {
+                    guard let key = string() else { return nil }
+                    guard let v = wanted[key] else {
+                        guard skip(depth: depth + 1) else { return nil }
+                        continue
+                    }
+                    guard let ok = holds(v, depth: depth + 1) else { return nil }
+                    if !ok { return false }
+                    if !v.isEmptyish { found += 1 }
+                }
+                return found == required
+            case (.array(let wanted), Tag.array):
+                at += 1
+                guard depth < PackedObject.maxDepth, let n = count() else { return nil }
+                guard n == wanted.count else { return false }
+                for item in wanted {
+                    guard let ok = holds(item, depth: depth + 1) else { return nil }
+                    if !ok { return false }
+                }
+                return true
+            default:
+                return value(depth: depth).map { desired.isSubset(of: $0) }
             }
         }
 

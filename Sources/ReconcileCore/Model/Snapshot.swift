@@ -125,6 +125,26 @@ public struct Snapshot: Sendable {
         get(ObjectKey(kind, namespace: namespace, name: name))
     }
 
+    /// The object with at least the top-level `fields` (a packed one is decoded for those alone;
+    /// a tree comes whole): for reads that need only, say, an object's metadata and status.
+    public func get(_ key: ObjectKey, only fields: Set<String>) -> KubeObject? {
+        switch entry(key)?.stored {
+        case nil: return nil
+        case .tree(let o)?: return o
+        case .packed(let p)?: return p.object(only: fields)
+        }
+    }
+
+    /// Whether the object stored at `key` holds every field of `desired`
+    /// (`desired.isSubset(of: object.value)`; false when absent), without decoding a packed one.
+    public func holds(_ desired: Value, at key: ObjectKey) -> Bool {
+        switch entry(key)?.stored {
+        case nil: return false
+        case .tree(let o)?: return desired.isSubset(of: o.value)
+        case .packed(let p)?: return p.holds(desired)
+        }
+    }
+
     /// Whether an object is stored: `get(key) != nil` without decoding it.
     public func contains(_ key: ObjectKey) -> Bool { entry(key) != nil }
     public func contains(_ kind: GroupKind, namespace: String, name: String) -> Bool {
@@ -214,12 +234,20 @@ public struct Snapshot: Sendable {
     @discardableResult
     mutating func upsert(_ object: KubeObject, packed: Bool, origin: FileLocation? = nil, replacing previous: KubeObject?) -> StoredObject {
         let key = object.key
+        let stored = StoredObject(object, packed: packed)
+        // Most writes (status patches, spec updates) leave every indexed field alone: the entry is
+        // replaced in place, without taking the key out of each index and putting it back.
+        if let previous, Self.sameIndexedFields(previous, object, kind: key.groupKind),
+            objects[key.groupKind]?[key.namespace]?[key.name] != nil
+        {
+            objects[key.groupKind]?[key.namespace]?[key.name] = Entry(stored: stored, origin: origin)
+            return stored
+        }
         if let previous, removeEntry(key) {
             unindex(previous, key)
         } else if entry(key) != nil {
             remove(key)
         }
-        let stored = StoredObject(object, packed: packed)
         objects[key.groupKind, default: [:]][key.namespace, default: [:]][key.name] = Entry(stored: stored, origin: origin)
         total += 1
         for (k, v) in object.labels {
@@ -234,6 +262,16 @@ public struct Snapshot: Sendable {
             }
         }
         return stored
+    }
+
+    /// Whether two versions of an object of `kind` give the same index entries: the same labels,
+    /// ownerReferences and field-index values. Raw values are compared, so any difference at
+    /// all (even one the indexes would read the same way) counts as a change.
+    private static func sameIndexedFields(_ a: KubeObject, _ b: KubeObject, kind: GroupKind) -> Bool {
+        let am = a.metadata, bm = b.metadata
+        guard am["labels"] == bm["labels"], am["ownerReferences"] == bm["ownerReferences"] else { return false }
+        for index in FieldIndex.all where index.kinds.contains(kind) && index.extract(a) != index.extract(b) { return false }
+        return true
     }
 
     @discardableResult

@@ -114,7 +114,8 @@ public struct MCPServerReconciler: Reconciler {
 
         // 11. Status from the proxy pods, as observed.
         let deployment = snapshot.get(Kinds.deployment, namespace: server.namespace, name: Naming.serverDeployment(server.name))
-        let statefulSet = snapshot.get(Kinds.statefulSet, namespace: server.namespace, name: Naming.serverStatefulSet(server.name))
+        // Of the runner's StatefulSet only its existence and owners are read (adoption below).
+        let statefulSet = snapshot.get(ObjectKey(Kinds.statefulSet, namespace: server.namespace, name: Naming.serverStatefulSet(server.name)), only: ["metadata"])
         statusFromPods(server, deployment: deployment, statefulSetExists: statefulSet != nil, snapshot: snapshot, status: &status, now: now)
 
         // 12, 13. RBAC and the inline authz ConfigMap.
@@ -183,7 +184,7 @@ public struct MCPServerReconciler: Reconciler {
             deploymentSpec.set(path: ["replicas"], to: 1)  // the stdio cap also clamps a manual scale-up
             desired.spec = deploymentSpec
         }
-        plan.ensure(desired, why: "the proxy runner Deployment of the MCPServer")
+        plan.ensure(desired, observed: deployment, why: "the proxy runner Deployment of the MCPServer")
 
         // 18, 21. The proxy Service.
         plan.ensure(ProxyDeploymentBuilder.service(server), why: "the proxy Service clients connect to")

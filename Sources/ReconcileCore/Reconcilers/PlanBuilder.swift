@@ -19,17 +19,30 @@ public struct PlanBuilder: Sendable {
     /// Applies `desired` unless the observed object already holds all of it. `why` says what the
     /// object is for; the explanation adds which fields differ.
     public mutating func ensure(_ desired: KubeObject, why: String) {
-        guard let observed = snapshot.get(desired.key) else {
+        // Asked of the stored bytes first: an object already in step is never decoded.
+        if snapshot.holds(Self.applied(desired), at: desired.key) { return }
+        ensure(desired, observed: snapshot.get(desired.key), why: why)
+    }
+
+    /// `ensure(_:why:)` given the observed object the caller has already read from this snapshot
+    /// (nil: absent), so a packed object is not decoded a second time.
+    public mutating func ensure(_ desired: KubeObject, observed: KubeObject?, why: String) {
+        guard let observed else {
             actions.append(.apply(desired, reasons: ["\(desired.kind) \(desired.name) does not exist: \(why)"]))
             return
         }
-        var wanted = desired.value
-        // Status is never part of an apply; identity fields always match.
-        wanted.remove(path: ["status"])
+        let wanted = Self.applied(desired)
         if wanted.isSubset(of: observed.value) { return }
         var reasons = ["\(desired.kind) \(desired.name) differs from desired: \(why)"]
         reasons += Diff.differences(desired: wanted, observed: observed.value).map { "changed " + $0 }
         actions.append(.apply(desired, reasons: reasons))
+    }
+
+    /// What an apply of `desired` asks for: status is never part of one (identity fields always match).
+    static func applied(_ desired: KubeObject) -> Value {
+        var wanted = desired.value
+        wanted.remove(path: ["status"])
+        return wanted
     }
 
     /// Deletes an object if it exists.

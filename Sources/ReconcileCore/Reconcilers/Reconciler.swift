@@ -29,7 +29,11 @@ public struct ReconcileRequest: Sendable, Hashable, Comparable, CustomStringConv
         self.controller = controller
         self.key = key
     }
-    public static func < (a: ReconcileRequest, b: ReconcileRequest) -> Bool { (a.controller, a.key) < (b.controller, b.key) }
+    /// Controller, then key (field by field, see `GroupKind.<`).
+    public static func < (a: ReconcileRequest, b: ReconcileRequest) -> Bool {
+        if a.controller != b.controller { return a.controller < b.controller }
+        return a.key < b.key
+    }
     public var description: String { "\(controller) \(key)" }
 }
 

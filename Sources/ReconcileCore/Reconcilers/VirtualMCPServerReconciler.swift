@@ -45,11 +45,7 @@ public struct VirtualMCPServerReconciler: Reconciler {
         case Kinds.mcpServer, Kinds.mcpRemoteProxy, Kinds.mcpServerEntry:
             if let g = GroupRef.name(in: changed) { out = vmcps(.groupRef, g) }
         case Kinds.mcpExternalAuthConfig:
-            out = vmcps(.externalAuthConfigRef, changed.name)
-            // Configs reach a vMCP through its group's members too (discovered auth, conditions, env).
-            for member in snapshot.lookup(.externalAuthConfigRef, namespace: ns, value: changed.name) where member.groupKind != Kinds.virtualMCPServer {
-                if let g = GroupRef.name(in: member) { out += vmcps(.groupRef, g) }
-            }
+            out = Self.vmcps(usingExternalAuthConfig: changed.name, namespace: ns, in: snapshot)
         case Kinds.mcpToolConfig:
             out = vmcps(.toolConfigRef, changed.name)
         case Kinds.compositeToolDefinition:
@@ -81,10 +77,7 @@ public struct VirtualMCPServerReconciler: Reconciler {
                 candidates += vmcps(.vmcpOIDCConfigRef, oidc.name)
             }
             for c in configs.sorted() {
-                candidates += vmcps(.externalAuthConfigRef, c)
-                for member in snapshot.lookup(.externalAuthConfigRef, namespace: ns, value: c) where member.groupKind != Kinds.virtualMCPServer {
-                    if let g = GroupRef.name(in: member) { candidates += vmcps(.groupRef, g) }
-                }
+                candidates += Self.vmcps(usingExternalAuthConfig: c, namespace: ns, in: snapshot)
             }
             out = Set(candidates).filter { key in
                 snapshot.get(key).map { vmcpReads(secret: changed.name, $0, snapshot, externalAuthConfigs: configs) } ?? false
@@ -95,8 +88,19 @@ public struct VirtualMCPServerReconciler: Reconciler {
         return Array(Set(out)).sorted()
     }
 
+    /// The vMCPs in `namespace` whose outgoing auth may use the MCPExternalAuthConfig `name`: those
+    /// that name it (`outgoingAuth.default`/`backends`), and those whose group has a member that
+    /// does (discovered auth, conditions, env). Also what the vMCP runtime rule maps a config to.
+    static func vmcps(usingExternalAuthConfig name: String, namespace ns: String, in snapshot: Snapshot) -> [ObjectKey] {
+        var out = snapshot.lookup(.externalAuthConfigRef, kind: Kinds.virtualMCPServer, namespace: ns, value: name)
+        for member in snapshot.lookup(.externalAuthConfigRef, namespace: ns, value: name) where member.groupKind != Kinds.virtualMCPServer {
+            if let g = GroupRef.name(in: member) { out += snapshot.lookup(.groupRef, kind: Kinds.virtualMCPServer, namespace: ns, value: g) }
+        }
+        return out
+    }
+
     /// Names of the MCPExternalAuthConfigs in `namespace` whose spec references the Secret `name`.
-    private static func externalAuthConfigs(reading name: String, namespace: String, in snapshot: Snapshot) -> Set<String> {
+    static func externalAuthConfigs(reading name: String, namespace: String, in snapshot: Snapshot) -> Set<String> {
         var out = Set<String>()
         for obj in snapshot.list(Kinds.mcpExternalAuthConfig, namespace: namespace) {
             if let s = try? MCPExternalAuthConfigSpec(obj), s.secretRefs.contains(where: { $0.name == name }) { out.insert(obj.name) }

@@ -43,25 +43,38 @@ public struct ClusterModel: Sendable {
     /// cluster. Objects are decoded one at a time and stored packed, like every later write.
     public init(snapshot input: Snapshot, now: Timestamp = .simulationEpoch) {
         self.now = now
-        let keys = input.keys.sorted()
-        for key in keys {
-            if let rv = input.get(key).flatMap({ Int64($0.resourceVersion) }) { revision = max(revision, rv) }
-        }
         snapshot = Snapshot()
-        let created = now.rfc3339
-        for key in keys {
-            guard var o = input.get(key) else { continue }
-            if o.uid.isEmpty { o.uid = Self.uid(for: key, revision: 0) }
+        // Objects with a resourceVersion are stored in the first pass, which also finds the highest
+        // one; those without get theirs after it, in key order. The CLI's loader fills in every
+        // resourceVersion, so a loaded input is decoded once.
+        var unversioned: [ObjectKey] = []
+        for key in input.keys.sorted() {
+            guard let o = input.get(key) else { continue }
+            if let rv = Int64(o.resourceVersion) { revision = max(revision, rv) }
             if o.resourceVersion.isEmpty {
-                revision += 1
-                o.resourceVersion = String(revision)
+                unversioned.append(key)
+            } else {
+                load(o, key: key, origin: input.origin(of: key))
             }
-            if o.metadata["generation"] == nil, Self.hasGeneration(o) { o.generation = 1 }
-            if o.creationTimestamp == nil { o.creationTimestamp = created }
-            Self.applyDefaults(&o)
-            keyByUID[o.uid] = key
-            snapshot.upsert(o, packed: Self.packs(key), origin: input.origin(of: key))
         }
+        for key in unversioned {
+            guard var o = input.get(key) else { continue }
+            revision += 1
+            o.resourceVersion = String(revision)
+            load(o, key: key, origin: input.origin(of: key))
+        }
+    }
+
+    /// Stores one loaded object with the server-managed metadata it lacks (its resourceVersion
+    /// already set).
+    private mutating func load(_ object: KubeObject, key: ObjectKey, origin: FileLocation?) {
+        var o = object
+        if o.uid.isEmpty { o.uid = Self.uid(for: key, revision: 0) }
+        if o.metadata["generation"] == nil, Self.hasGeneration(o) { o.generation = 1 }
+        if o.creationTimestamp == nil { o.creationTimestamp = now.rfc3339 }
+        Self.applyDefaults(&o)
+        keyByUID[o.uid] = key
+        snapshot.upsert(o, packed: Self.packs(key), origin: origin)
     }
 
     public func get(_ key: ObjectKey) -> KubeObject? { snapshot.get(key) }

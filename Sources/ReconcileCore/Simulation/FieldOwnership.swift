@@ -34,8 +34,11 @@ public struct FieldOwnership: Sendable {
             remember(desired, for: manager)
             return desiredValue
         }
-        // Every other manager's tree, decoded once for this apply.
-        let others = lastApplied.filter { $0.manager != manager }.map { (manager: $0.manager, tree: Value.object($0.applied.object.root)) }
+        // Every other manager's tree, decoded once for this apply, and only when there is more
+        // than one manager on record: with one, it is either this manager (no others) or another
+        // one that this manager's first apply takes nothing from and removes nothing for.
+        let others = lastApplied.count > 1
+            ? lastApplied.filter { $0.manager != manager }.map { (manager: $0.manager, tree: Value.object($0.applied.object.root)) } : []
         var result = current
         let previous = applied(by: manager)
         if let previous, previous != desiredValue {

@@ -13,24 +13,27 @@ public struct ProxyRunnerRule: WorldRule {
     public func changes(for key: ObjectKey, in snapshot: Snapshot, env: OperatorEnvironment) -> [WorldChange] {
         guard key.groupKind == Kinds.mcpServer, let server = snapshot.get(key), !server.isBeingDeleted, !server.uid.isEmpty else { return [] }
         let n = server.name
-        guard let proxy = snapshot.get(Kinds.deployment, namespace: server.namespace, name: Naming.serverDeployment(n)),
+        // Only the proxy's owner, deletion and readiness are read: its pod template is not decoded.
+        let proxyKey = ObjectKey(Kinds.deployment, namespace: server.namespace, name: Naming.serverDeployment(n))
+        guard let proxy = snapshot.get(proxyKey, only: ["metadata", "status"]),
             proxy.controllerOwner?.uid == server.uid, !proxy.isBeingDeleted,
             (proxy.status["readyReplicas"]?.intValue ?? 0) > 0
         else { return [] }
         var out: [WorldChange] = []
         let config = RunnerConfig(server: server, snapshot: snapshot)
         let desired = statefulSet(for: server, config: config)
-        let observed = snapshot.get(desired.key)
-        if observed.map({ !desired.value.isSubset(of: $0.value) }) ?? true {
+        if !snapshot.holds(desired.value, at: desired.key) {
             out.append(.upsert(desired))
         }
-        guard config.transport == "sse" || config.transport == "streamable-http", let sts = observed, !sts.uid.isEmpty else { return out }
-        for svc in services(for: server, config: config, owner: sts) {
-            if let existing = snapshot.get(svc.key), svc.value.isSubset(of: existing.value) { continue }
+        guard config.transport == "sse" || config.transport == "streamable-http", let sts = snapshot.get(desired.key, only: Self.ownerFields), !sts.uid.isEmpty else { return out }
+        for svc in services(for: server, config: config, owner: sts) where !snapshot.holds(svc.value, at: svc.key) {
             out.append(.upsert(svc))
         }
         return out
     }
+
+    /// What an owner reference is made from (`OwnerReference(controllerOf:)`).
+    static let ownerFields: Set<String> = ["apiVersion", "kind", "metadata"]
 
     /// What the runner of MCPServer `n` reads besides the server: objects named from `n`.
     static let reads: [NamedRead] = [

@@ -12,7 +12,7 @@ public struct VMCPRuntimeRule: WorldRule {
         // With the setting off, the operator writes these fields itself: never two writers.
         guard env.vmcpRuntimeReportsStatus, key.groupKind == Kinds.virtualMCPServer, let vmcp = snapshot.get(key),
             env.watches(namespace: vmcp.namespace), !vmcp.isBeingDeleted,
-            let deployment = snapshot.get(Kinds.deployment, namespace: vmcp.namespace, name: Naming.vmcpDeployment(vmcp.name)),
+            let deployment = snapshot.get(ObjectKey(Kinds.deployment, namespace: vmcp.namespace, name: Naming.vmcpDeployment(vmcp.name)), only: ["metadata", "status"]),
             deployment.controllerOwner?.uid == vmcp.uid,
             (deployment.status["readyReplicas"]?.intValue ?? 0) > 0,
             let spec = try? VirtualMCPServerSpec(vmcp)
@@ -22,8 +22,44 @@ public struct VMCPRuntimeRule: WorldRule {
         return reported != vmcp.status ? [.setStatus(vmcp.key, reported)] : []
     }
 
-    /// Backend discovery reads the group, its members, their auth configs, Secrets and CA
-    /// bundles: not worth mapping exactly for a vMCP per ten servers, so any write has every vMCP
-    /// looked at again (what the rule did before `WorldRuleQueue`).
-    public func primaries(affectedBy object: KubeObject, key: ObjectKey, in model: ClusterModel) -> [ObjectKey]? { nil }
+    /// What `changes(for:)` reads, inverted: the vMCP itself; its Deployment (named after it);
+    /// through backend discovery its group, the group's members, the MCPExternalAuthConfigs their
+    /// runtime auth resolves to and those configs' Secrets, and the CA-bundle ConfigMaps of
+    /// MCPServerEntry members. Members are mapped on the versions before and after a write, so a
+    /// member moving between groups reaches both groups' vMCPs.
+    public func primaries(affectedBy object: KubeObject, key: ObjectKey, in model: ClusterModel) -> [ObjectKey]? {
+        let snapshot = model.snapshot
+        let ns = key.namespace
+        func vmcps(inGroup group: String?) -> [ObjectKey] {
+            group.map { snapshot.lookup(.groupRef, kind: Kinds.virtualMCPServer, namespace: ns, value: $0) } ?? []
+        }
+        switch key.groupKind {
+        case Kinds.virtualMCPServer:
+            return [key]
+        case Kinds.deployment:
+            // Every MCPServer's Deployment has a name a vMCP could have too: only an existing vMCP is due.
+            guard let name = Self.deploymentRead.server(named: key.name) else { return nil }
+            guard let vmcp = name.map({ ObjectKey(Kinds.virtualMCPServer, namespace: ns, name: $0) }), snapshot.contains(vmcp) else { return [] }
+            return [vmcp]
+        case Kinds.mcpGroup:
+            return vmcps(inGroup: key.name)
+        case Kinds.mcpServer, Kinds.mcpRemoteProxy, Kinds.mcpServerEntry:
+            return vmcps(inGroup: GroupRef.name(in: object))
+        case Kinds.mcpExternalAuthConfig:
+            return VirtualMCPServerReconciler.vmcps(usingExternalAuthConfig: key.name, namespace: ns, in: snapshot)
+        case Kinds.secret:
+            return VirtualMCPServerReconciler.externalAuthConfigs(reading: key.name, namespace: ns, in: snapshot).sorted().flatMap {
+                VirtualMCPServerReconciler.vmcps(usingExternalAuthConfig: $0, namespace: ns, in: snapshot)
+            }
+        case Kinds.configMap:
+            return snapshot.list(Kinds.mcpServerEntry, namespace: ns)
+                .filter { GroupWorkload($0)?.caBundle?.name == key.name }
+                .flatMap { vmcps(inGroup: GroupRef.name(in: $0)) }
+        default:
+            return []
+        }
+    }
+
+    /// The vMCP's Deployment, read by name (`Naming.vmcpDeployment`), with the way back to the vMCP.
+    static let deploymentRead = ProxyRunnerRule.NamedRead(Kinds.deployment, Naming.vmcpDeployment)
 }

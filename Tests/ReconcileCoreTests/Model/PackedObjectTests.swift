@@ -137,6 +137,66 @@ func identical(_ a: [KubeObject], _ b: [KubeObject]) -> Bool {
         #expect(replaced.root["a"]?.stringValue?.isEmpty == false)
     }
 
+    /// `holds` walks the bytes with `isSubset`'s rules: the answers must be the same.
+    @Test func holdsAnswersAsIsSubsetDoes() throws {
+        let observed: Value = [
+            "apiVersion": "v1", "kind": "X", "metadata": ["name": "x", "labels": ["a": "1", "b": "2"]],
+            "spec": ["n": 1, "d": 1.5, "list": [["k": "v", "extra": true], 2], "empty": [:], "s": "héllo", "null": nil],
+        ]
+        let root = try #require(observed.objectValue)
+        let packed = try #require(PackedObject(KubeObject(root: root)))
+        let desired: [Value] = [
+            observed, [:], ["metadata": ["labels": ["a": "1"]]], ["metadata": ["labels": ["a": "2"]]],
+            ["metadata": ["labels": ["c": "1"]]], ["metadata": ["labels": ["c": nil, "d": [:], "e": []]]],
+            ["spec": ["n": 1.0]], ["spec": ["n": 2]], ["spec": ["d": 1.5]], ["spec": ["d": "1.5"]],
+            ["spec": ["list": [["k": "v"], 2]]], ["spec": ["list": [["k": "v"]]]], ["spec": ["list": [["k": "w"], 2]]],
+            ["spec": ["list": [["k": "v"], 2, 3]]], ["spec": ["empty": nil]], ["spec": ["empty": []]], ["spec": ["empty": ["x": 1]]],
+            ["spec": ["s": "héllo"]], ["spec": ["s": "he\u{301}llo"]], ["spec": ["s": "hello"]], ["spec": ["null": [:]]],
+            ["spec": ["null": 0]], ["spec": "scalar"], ["spec": []], ["spec": nil], ["metadata": ["name": ["x"]]],
+            ["spec": ["list": [:]]], ["spec": ["n": ["a": 1]]],
+        ]
+        for d in desired {
+            #expect(packed.holds(d) == d.isSubset(of: observed), "\(JSONWriter.write(d, pretty: false))")
+        }
+        // Every fixture document against itself and against the previous document.
+        var previous = OrderedMap()
+        for (path, root) in Self.fixtureDocuments {
+            let p = try #require(PackedObject(KubeObject(root: root)))
+            #expect(p.holds(.object(root)), "\(path)")
+            #expect(p.holds(.object(previous)) == Value.object(previous).isSubset(of: .object(root)), "\(path)")
+            previous = root
+        }
+        // Bytes we did not produce hold nothing.
+        #expect(!PackedObject(bytes: [7, 0xFF]).holds([:]))
+        #expect(!PackedObject(bytes: []).holds([:]))
+    }
+
+    /// Decoding some top-level fields gives exactly those fields of the full tree, in order.
+    @Test func decodingOnlySomeFieldsKeepsThoseExactly() throws {
+        for fields: Set<String> in [["metadata"], ["metadata", "status"], ["apiVersion", "kind", "metadata"], [], ["absent"]] {
+            for (path, root) in Self.fixtureDocuments {
+                let p = try #require(PackedObject(KubeObject(root: root)))
+                var expected = OrderedMap()
+                for (k, v) in root where fields.contains(k) { expected[k] = v }
+                #expect(identical(.object(p.object(only: fields).root), .object(expected)), "\(path) \(fields)")
+            }
+        }
+        let cut = try #require(PackedObject(VT.server("s", group: "g")))
+        for n in 0..<cut.bytes.count {
+            #expect(PackedObject(bytes: Array(cut.bytes.prefix(n))).object(only: ["metadata"]).root.isEmpty)
+        }
+        // A snapshot hands a tree back whole, a packed object with the fields asked for.
+        var server = VT.server("s", group: "g")
+        server.status = ["phase": "Ready"]
+        for packed in [false, true] {
+            let s = Snapshot([server], packed: packed)
+            let read = try #require(s.get(server.key, only: ["metadata"]))
+            #expect(read.metadata == server.metadata)
+            #expect(read.status.isNull == packed)
+            #expect(s.get(ObjectKey(Kinds.mcpServer, namespace: VT.ns, name: "absent"), only: ["metadata"]) == nil)
+        }
+    }
+
     @Test func everyCommonStringIsDistinctAndFindable() {
         #expect(Set(CommonStrings.table).count == CommonStrings.table.count)
         for (i, s) in CommonStrings.table.enumerated() {

@@ -101,6 +101,34 @@ import Testing
         #expect(s.owned(by: "u1").map(\.name) == ["x"])
     }
 
+    /// A replacement that leaves labels, owners and field-index values alone (a status or spec
+    /// write) keeps the entry's index slots; the new version is what every query returns.
+    @Test(arguments: [false, true])
+    func replacingWithTheSameIndexedFieldsKeepsTheIndexes(packed: Bool) {
+        var s = Snapshot()
+        var a = VT.server("a", group: "g")
+        a.labels = ["app": "a"]
+        a.ownerReferences = [OwnerReference(apiVersion: "v1", kind: "Secret", name: "s", uid: "u1")]
+        s.upsert(a, packed: packed)
+        var b = a
+        b.status = ["phase": "Ready"]
+        b.spec = ["groupRef": ["name": "g"], "image": "other"]
+        let stored = s.upsert(b, packed: packed, replacing: a)
+        #expect(stored.object.root == b.root)
+        #expect(s.count == 1)
+        #expect(s.get(a.key)?.root == b.root)
+        #expect(s.list(Kinds.mcpServer, namespace: VT.ns, matching: ["app": "a"]).map(\.root) == [b.root])
+        #expect(s.owned(by: "u1").map(\.root) == [b.root])
+        #expect(s.lookup(.groupRef, kind: Kinds.mcpServer, namespace: VT.ns, value: "g") == [a.key])
+        // A changed field-index value (the group) is reindexed.
+        var c = b
+        c.spec = ["groupRef": ["name": "h"]]
+        s.upsert(c, packed: packed, replacing: b)
+        #expect(s.lookup(.groupRef, kind: Kinds.mcpServer, namespace: VT.ns, value: "g").isEmpty)
+        #expect(s.lookup(.groupRef, kind: Kinds.mcpServer, namespace: VT.ns, value: "h") == [a.key])
+        #expect(s.list(Kinds.mcpServer, namespace: VT.ns, matching: ["app": "a"]).map(\.root) == [c.root])
+    }
+
     @Test func containsTellsWhetherAnObjectIsStoredWithoutReadingIt() {
         let s = Snapshot([object("x", labels: [:], owner: nil)], packed: true)
         #expect(s.contains(Kinds.configMap, namespace: "ns", name: "x"))

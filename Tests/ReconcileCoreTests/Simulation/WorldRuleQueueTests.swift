@@ -123,6 +123,87 @@ import Testing
         let cm = KubeObject(apiVersion: "v1", kind: "ConfigMap", namespace: "ns", name: "s")
         #expect(ServiceControllerRule().primaries(affectedBy: svc, key: svc.key, in: m) == [svc.key])
         #expect(ServiceControllerRule().primaries(affectedBy: cm, key: cm.key, in: m) == [])
-        #expect(VMCPRuntimeRule().primaries(affectedBy: cm, key: cm.key, in: m) == nil)
+        #expect(VMCPRuntimeRule().primaries(affectedBy: cm, key: cm.key, in: m) == [])
+    }
+
+    /// A vMCP `v` of group `g` with an MCPServerEntry `e` whose CA bundle is ConfigMap `ca`, a
+    /// server `s` whose auth config `te` reads Secret `te-secret`, and a vMCP `w` of another group.
+    static let vmcpWorld: [KubeObject] = [
+        VT.group(), VT.group("other"), VT.vmcp(), VT.vmcp("w", spec: #""groupRef":{"name":"other"},"incomingAuth":{"type":"anonymous"}"#),
+        VT.server("s", authRef: "te"), VT.tokenExchange("te"), VT.secret("te-secret", key: "s"),
+        VT.obj(#"{"apiVersion":"toolhive.stacklok.dev/v1beta1","kind":"MCPServerEntry","metadata":{"name":"e"},"spec":{"groupRef":{"name":"g"},"remoteUrl":"https://e.example.com/mcp","transport":"streamable-http","caBundleRef":{"configMapRef":{"name":"ca"}}},"status":{"phase":"Valid"}}"#),
+    ]
+
+    @Test func theVMCPRuntimeFindsTheVMCPsOfWhatItReads() {
+        let m = ClusterModel(objects: Self.vmcpWorld)
+        let rule = VMCPRuntimeRule()
+        func vmcps(_ kind: GroupKind, _ name: String) -> [String]? {
+            let o = m.get(ObjectKey(kind, namespace: VT.ns, name: name))
+                ?? KubeObject(apiVersion: kind.group.isEmpty ? "v1" : "\(kind.group)/v1", kind: kind.kind, namespace: VT.ns, name: name)
+            return rule.primaries(affectedBy: o, key: o.key, in: m)?.map(\.name).sorted()
+        }
+        #expect(vmcps(Kinds.virtualMCPServer, "w") == ["w"])
+        #expect(vmcps(Kinds.deployment, "v") == ["v"])
+        #expect(vmcps(Kinds.deployment, "s") == [])
+        #expect(vmcps(Kinds.mcpGroup, "g") == ["v"])
+        #expect(vmcps(Kinds.mcpGroup, "none") == [])
+        #expect(vmcps(Kinds.mcpServer, "s") == ["v"])
+        #expect(vmcps(Kinds.mcpServerEntry, "e") == ["v"])
+        #expect(vmcps(Kinds.mcpExternalAuthConfig, "te") == ["v"])
+        #expect(vmcps(Kinds.secret, "te-secret") == ["v"])
+        #expect(vmcps(Kinds.secret, "unrelated") == [])
+        // The entry's CA bundle: what backend discovery reads, and the Go controller does not watch.
+        #expect(vmcps(Kinds.configMap, "ca") == ["v"])
+        #expect(vmcps(Kinds.configMap, "unrelated") == [])
+        #expect(vmcps(Kinds.service, "v") == [])
+    }
+
+    /// Creates the CA-bundle ConfigMap `ca` late: only after the runtime has reported `v`'s
+    /// backends (the entry unreachable without it) and three further rounds (marker ConfigMaps),
+    /// when nothing else writes `v` any more. Only a mapping from the ConfigMap back to `v` then
+    /// has the runtime look at `v` again.
+    struct CABundleArrivesLate: WorldRule {
+        var name: String { "late-ca-bundle" }
+        var primaryKind: GroupKind { Kinds.mcpServerEntry }
+        func changes(for key: ObjectKey, in snapshot: Snapshot, env: OperatorEnvironment) -> [WorldChange] {
+            guard key.name == "e", !snapshot.contains(Kinds.configMap, namespace: key.namespace, name: "ca"),
+                snapshot.get(Kinds.virtualMCPServer, namespace: key.namespace, name: "v")?.status["backendCount"] != nil
+            else { return [] }
+            func configMap(_ name: String, _ data: Value) -> WorldChange {
+                var m = KubeObject(apiVersion: "v1", kind: "ConfigMap", namespace: key.namespace, name: name)
+                m.root["data"] = data
+                return .upsert(m)
+            }
+            for tick in 1...3 where !snapshot.contains(Kinds.configMap, namespace: key.namespace, name: "wait-\(tick)") {
+                return [configMap("wait-\(tick)", ["by": "late-ca-bundle"])]
+            }
+            return [configMap("ca", ["ca.crt": "-----BEGIN CERTIFICATE-----"])]
+        }
+        func primaries(affectedBy object: KubeObject, key: ObjectKey, in model: ClusterModel) -> [ObjectKey]? { nil }
+    }
+
+    /// The vMCP runtime rule with its ConfigMap mapping taken away.
+    struct IgnoringConfigMaps: WorldRule {
+        let rule = VMCPRuntimeRule()
+        var name: String { rule.name }
+        var primaryKind: GroupKind { rule.primaryKind }
+        func changes(for key: ObjectKey, in snapshot: Snapshot, env: OperatorEnvironment) -> [WorldChange] {
+            rule.changes(for: key, in: snapshot, env: env)
+        }
+        func primaries(affectedBy object: KubeObject, key: ObjectKey, in model: ClusterModel) -> [ObjectKey]? {
+            key.groupKind == Kinds.configMap ? [] : rule.primaries(affectedBy: object, key: key, in: model)
+        }
+    }
+
+    @Test func aLateCABundleReachesTheVMCPAsWithRescans() throws {
+        let env = OperatorEnvironment()
+        let standard = WorldRules.standard
+        let queued = converge(Self.vmcpWorld, env: env, rules: standard + [CABundleArrivesLate()])
+        let everything = converge(Self.vmcpWorld, env: env, rules: standard.map { AskingAboutEveryPrimary(rule: $0) } + [CABundleArrivesLate()])
+        #expect(queued == everything)
+        #expect(queued.contains("late-ca-bundle: create ConfigMap/default/ca"))
+        // The scenario needs the mapping: without it the runtime never sees the bundle arrive.
+        let unmapped = standard.map { (r: any WorldRule) -> any WorldRule in r is VMCPRuntimeRule ? IgnoringConfigMaps() : r }
+        #expect(converge(Self.vmcpWorld, env: env, rules: unmapped + [CABundleArrivesLate()]) != everything)
     }
 }
