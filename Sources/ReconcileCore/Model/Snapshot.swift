@@ -103,18 +103,33 @@ public struct Snapshot: Sendable {
     /// Every key, in the order of the contract's List (apiVersion, kind, namespace, name) —
     /// `ObjectList.sortedByReference` without decoding the objects, so a List can be written
     /// one item at a time.
-    public var keysByReference: [ObjectKey] {
-        // Runs of one apiVersion and kind, each already in namespace-then-name order (`keys(_:)`),
+    public var keysByReference: KeyList {
+        // Runs of one apiVersion and kind, each already in namespace-then-name order (`keyList(_:)`),
         // then the runs sorted: sorting every reference moved four strings per comparison.
-        var runs: [(apiVersion: String, kind: String, keys: [ObjectKey])] = []
-        for kind in objects.keys {
-            var byVersion: [String: [ObjectKey]] = [:]
-            for key in keys(kind) { byVersion[entry(key)?.stored.apiVersion ?? "", default: []].append(key) }
+        var runs: [(apiVersion: String, kind: String, keys: KeyList)] = []
+        for (kind, spaces) in objects {
+            var byVersion: [String: KeyList] = [:]
+            for (ns, entries) in spaces.sorted(by: { $0.key < $1.key }) {
+                // Names of one apiVersion are appended a run at a time (usually the whole
+                // namespace): one at a time, the lists grew by doubling.
+                let names = entries.keys.sorted()
+                var start = 0
+                var version = ""
+                for (i, name) in names.enumerated() {
+                    let v = entries[name]?.stored.apiVersion ?? ""
+                    if i > start && v != version {
+                        byVersion[version, default: KeyList()].append(kind, namespace: ns, names: names[start..<i])
+                        start = i
+                    }
+                    version = v
+                }
+                byVersion[version, default: KeyList()].append(kind, namespace: ns, names: names[start...])
+            }
             for (apiVersion, keys) in byVersion { runs.append((apiVersion, kind.kind, keys)) }
         }
         runs.sort { ($0.apiVersion, $0.kind) < ($1.apiVersion, $1.kind) }
         // Sized up front: growing by doubling held two copies of most keys at the CLI's peak.
-        var out: [ObjectKey] = []
+        var out = KeyList()
         out.reserveCapacity(total)
         for run in runs { out.append(contentsOf: run.keys) }
         return out
@@ -145,15 +160,16 @@ public struct Snapshot: Sendable {
     }
 
     /// Keys of every object of a kind, sorted.
-    public func keys(_ kind: GroupKind) -> [ObjectKey] {
-        guard let spaces = objects[kind] else { return [] }
-        // Same order as sorting the keys, but sorts plain names per namespace: comparing whole
-        // keys (four strings each) made this the slowest step of loading a large snapshot.
-        var out: [ObjectKey] = []
-        out.reserveCapacity(spaces.values.reduce(0) { $0 + $1.count })  // 64 bytes a key: no doubling
-        for (ns, names) in spaces.sorted(by: { $0.key < $1.key }) {
-            for name in names.keys.sorted() { out.append(ObjectKey(kind, namespace: ns, name: name)) }
-        }
+    public func keys(_ kind: GroupKind) -> [ObjectKey] { Array(keyList(kind)) }
+
+    /// Keys of every object of a kind, sorted (namespace, then name), as a compact `KeyList`.
+    public func keyList(_ kind: GroupKind) -> KeyList {
+        var out = KeyList()
+        guard let spaces = objects[kind] else { return out }
+        // Sorts plain names per namespace: comparing whole keys (four strings each) made this
+        // the slowest step of loading a large snapshot.
+        out.reserveCapacity(spaces.values.reduce(0) { $0 + $1.count })
+        for (ns, entries) in spaces.sorted(by: { $0.key < $1.key }) { out.append(kind, namespace: ns, names: entries.keys.sorted()) }
         return out
     }
 

@@ -42,7 +42,7 @@ import Testing
         #expect(s.keys(Kinds.mcpServer) == [a.key, b.key, other.key])  // namespace, then name
         #expect(s.list(Kinds.mcpServer, namespace: VT.ns).map(\.name) == ["a", "b"])
         #expect(s.list(Kinds.mcpServer).map(\.name) == ["a", "b", "c"])
-        #expect(s.keysByReference == [group.key, a.key, b.key, other.key])
+        #expect(Array(s.keysByReference) == [group.key, a.key, b.key, other.key])
         #expect(s.origin(of: a.key)?.position.line == 4)
         #expect(s.origins.count == 4)
         #expect(s.allObjects.map(\.key) == [group.key, a.key, b.key, other.key])
