@@ -36,6 +36,15 @@ public struct KeyList: RandomAccessCollection, Sendable, Equatable {
         }
     }
 
+    /// Appends the keys `kind`/`namespace`/`name` for each of `names`, sorted by name: sorted
+    /// in place, so no sorted copy of a large namespace's names is made first.
+    public mutating func appendSorted<C: Collection>(_ kind: GroupKind, namespace: String, names more: C) where C.Element == String {
+        let start = names.count
+        append(kind, namespace: namespace, names: more)
+        // Through the buffer: sorting `names[start...]` copied the slice first.
+        names.withUnsafeMutableBufferPointer { $0[start...].sort() }
+    }
+
     /// Appends every key of `other`, in its order.
     public mutating func append(contentsOf other: KeyList) {
         var start = 0

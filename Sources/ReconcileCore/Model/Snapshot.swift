@@ -138,34 +138,32 @@ public struct Snapshot: Sendable {
     /// `ObjectList.sortedByReference` without decoding the objects, so a List can be written
     /// one item at a time.
     public var keysByReference: KeyList {
-        // Runs of one apiVersion and kind, each already in namespace-then-name order (`keyList(_:)`),
-        // then the runs sorted: sorting every reference moved four strings per comparison.
-        var runs: [(apiVersion: String, kind: String, keys: KeyList)] = []
+        // One run per apiVersion and kind, the runs sorted, then each run's keys in
+        // namespace-then-name order: sorting every reference moved four strings per comparison.
+        // A kind's objects nearly always share one apiVersion; only a kind with several is
+        // filtered by version per run.
+        var runs: [(apiVersion: String, kind: GroupKind, mixed: Bool)] = []
         for (kind, spaces) in objects {
-            var byVersion: [String: KeyList] = [:]
-            for (ns, entries) in spaces.sorted(by: { $0.key < $1.key }) {
-                // Names of one apiVersion are appended a run at a time (usually the whole
-                // namespace): one at a time, the lists grew by doubling.
-                let names = entries.keys.sorted()
-                var start = 0
-                var version = ""
-                for (i, name) in names.enumerated() {
-                    let v = entries[name]?.stored.apiVersion ?? ""
-                    if i > start && v != version {
-                        byVersion[version, default: KeyList()].append(kind, namespace: ns, names: names[start..<i])
-                        start = i
-                    }
-                    version = v
-                }
-                byVersion[version, default: KeyList()].append(kind, namespace: ns, names: names[start...])
+            var versions = Set<String>()
+            for entries in spaces.values {
+                for entry in entries.values { versions.insert(entry.stored.apiVersion) }
             }
-            for (apiVersion, keys) in byVersion { runs.append((apiVersion, kind.kind, keys)) }
+            for v in versions { runs.append((v, kind, versions.count > 1)) }
         }
-        runs.sort { ($0.apiVersion, $0.kind) < ($1.apiVersion, $1.kind) }
-        // Sized up front: growing by doubling held two copies of most keys at the CLI's peak.
+        runs.sort { ($0.apiVersion, $0.kind.kind) < ($1.apiVersion, $1.kind.kind) }
+        // Sized up front and filled in place: growing by doubling, or building each run apart
+        // and copying it in, held two copies of most keys at the CLI's peak.
         var out = KeyList()
         out.reserveCapacity(total)
-        for run in runs { out.append(contentsOf: run.keys) }
+        for run in runs {
+            for (ns, entries) in objects[run.kind, default: [:]].sorted(by: { $0.key < $1.key }) {
+                if run.mixed {
+                    out.appendSorted(run.kind, namespace: ns, names: entries.lazy.filter { $0.value.stored.apiVersion == run.apiVersion }.map(\.key))
+                } else {
+                    out.appendSorted(run.kind, namespace: ns, names: entries.keys)
+                }
+            }
+        }
         return out
     }
 
@@ -203,7 +201,7 @@ public struct Snapshot: Sendable {
         // Sorts plain names per namespace: comparing whole keys (four strings each) made this
         // the slowest step of loading a large snapshot.
         out.reserveCapacity(spaces.values.reduce(0) { $0 + $1.count })
-        for (ns, entries) in spaces.sorted(by: { $0.key < $1.key }) { out.append(kind, namespace: ns, names: entries.keys.sorted()) }
+        for (ns, entries) in spaces.sorted(by: { $0.key < $1.key }) { out.appendSorted(kind, namespace: ns, names: entries.keys) }
         return out
     }
 

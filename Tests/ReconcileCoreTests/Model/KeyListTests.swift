@@ -47,6 +47,14 @@ import Testing
         #expect(Array(list) == [Self.key(Self.servers, "a", "0"), Self.key(Self.servers, "b", "1"), Self.key(Self.groups, "b", "2"), Self.key(Self.groups, "c", "3")])
     }
 
+    @Test func appendSortedSortsOnlyWhatItAppends() {
+        var list = KeyList([Self.key(Self.servers, "a", "z")])
+        list.appendSorted(Self.servers, namespace: "a", names: ["c", "a", "b"])
+        list.appendSorted(Self.servers, namespace: "b", names: Set(["y", "x"]))
+        #expect(list.map(\.name) == ["z", "a", "b", "c", "x", "y"])
+        #expect(list.map(\.namespace) == ["a", "a", "a", "a", "b", "b"])
+    }
+
     @Test func removingNamespacesKeepsTheRestInOrder() {
         var list = KeyList([
             Self.key(Self.servers, "a", "1"), Self.key(Self.servers, "b", "2"), Self.key(Self.servers, "b", "3"),
