@@ -9,7 +9,9 @@
 /// double keeps its bit pattern (−0.0 and NaN included). Each value is a tag byte then its
 /// payload; lengths and counts are LEB128 varints, given before the items so the decoder reserves
 /// room once. A string is a varint `n` then, when `n` is even, `n/2` raw UTF-8 bytes, and when `n`
-/// is odd, entry `n/2` of `commonStrings` (the keys and values most manifests repeat).
+/// is odd, entry `n/2` of `commonStrings` (the keys and values most manifests repeat). A string
+/// value that is a UUID in its canonical lowercase form (every object's `uid`, every owner
+/// reference's) is tagged `uuid` and kept as its 16 bytes instead of 36 characters.
 public struct PackedObject: Sendable, Equatable {
     /// The encoded root map (its tag included).
     public let bytes: [UInt8]
@@ -89,6 +91,17 @@ public struct PackedObject: Sendable, Equatable {
         }
     }
 
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// A lowercase hex digit's value (uppercase is not canonical: it would not decode back).
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        default: return nil
+        }
+    }
+
     /// Deeper trees are not packed: the decoder recurses once per level and must not exhaust a
     /// worker thread's stack on bytes it did not produce. The JSON reader's own limit.
     public static let maxDepth = JSONReader.maxDepth
@@ -102,6 +115,7 @@ public struct PackedObject: Sendable, Equatable {
         static let string: UInt8 = 5
         static let array: UInt8 = 6
         static let object: UInt8 = 7
+        static let uuid: UInt8 = 8
     }
 
     // MARK: encoding
@@ -124,8 +138,10 @@ public struct PackedObject: Sendable, Equatable {
                     bits >>= 8
                 }
             case .string(let s):
-                out.append(Tag.string)
-                string(s)
+                if !uuid(s) {
+                    out.append(Tag.string)
+                    string(s)
+                }
             case .array(let items):
                 guard depth < PackedObject.maxDepth else { return false }
                 out.append(Tag.array)
@@ -155,6 +171,31 @@ public struct PackedObject: Sendable, Equatable {
             }
             varint(UInt64(s.utf8.count) << 1)
             out.append(contentsOf: s.utf8)
+        }
+
+        /// Appends `s` as `Tag.uuid` and 16 bytes when it is a canonical lowercase UUID
+        /// (8-4-4-4-12 hex digits), so that decoding gives back exactly `s`.
+        mutating func uuid(_ s: String) -> Bool {
+            guard s.utf8.count == 36 else { return false }
+            var s = s
+            let mark = out.count
+            let packed = s.withUTF8 { u in
+                out.append(Tag.uuid)
+                var i = 0
+                while i < 36 {
+                    if i == 8 || i == 13 || i == 18 || i == 23 {
+                        guard u[i] == UInt8(ascii: "-") else { return false }
+                        i += 1
+                        continue
+                    }
+                    guard let high = PackedObject.hexValue(u[i]), let low = PackedObject.hexValue(u[i + 1]) else { return false }
+                    out.append(high << 4 | low)
+                    i += 2
+                }
+                return true
+            }
+            if !packed { out.removeSubrange(mark...) }
+            return packed
         }
 
         mutating func varint(_ n: UInt64) {
@@ -232,6 +273,8 @@ public struct PackedObject: Sendable, Equatable {
                 return .double(Double(bitPattern: bits))
             case Tag.string:
                 return string().map { .string($0) }
+            case Tag.uuid:
+                return uuid().map { .string($0) }
             case Tag.array:
                 guard depth < PackedObject.maxDepth, let n = count() else { return nil }
                 var items: [Value] = []
@@ -305,6 +348,10 @@ public struct PackedObject: Sendable, Equatable {
                 at += 8
                 return true
             case Tag.string: return skipString()
+            case Tag.uuid:
+                guard buffer.count - at >= 16 else { return false }
+                at += 16
+                return true
             case Tag.array:
                 guard depth < PackedObject.maxDepth, let n = count() else { return false }
                 for _ in 0..<n where !skip(depth: depth + 1) { return false }
@@ -315,6 +362,27 @@ public struct PackedObject: Sendable, Equatable {
                 return true
             default:
                 return false
+            }
+        }
+
+        /// The 36 characters of a `Tag.uuid` value's 16 bytes.
+        mutating func uuid() -> String? {
+            guard buffer.count - at >= 16 else { return nil }
+            let start = at
+            at += 16
+            return String(unsafeUninitializedCapacity: 36) { out in
+                var o = 0
+                for i in 0..<16 {
+                    if i == 4 || i == 6 || i == 8 || i == 10 {
+                        out[o] = UInt8(ascii: "-")
+                        o += 1
+                    }
+                    let b = buffer[start + i]
+                    out[o] = PackedObject.hexDigits[Int(b >> 4)]
+                    out[o + 1] = PackedObject.hexDigits[Int(b & 0x0F)]
+                    o += 2
+                }
+                return o
             }
         }
 

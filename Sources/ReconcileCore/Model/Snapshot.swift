@@ -29,23 +29,49 @@ public struct Snapshot: Sendable {
     /// this way a name is stored once and the kind index is the map itself.
     private var objects: [GroupKind: [String: [String: Entry]]] = [:]
     private var total = 0
-    /// kind + namespace + "key=value" → names
-    private var byLabel: [LabelSlot: Set<String>] = [:]
+    /// Every path an origin names, once: entries refer to it by position.
+    private var originPaths: [String] = []
+    private var originPathPositions: [String: UInt32] = [:]
+    /// kind + namespace + label key → label value → names. Keyed by scope, then value: one
+    /// map keyed by all four strings (80 bytes a key) was 0.36 MB for the 3,000 field index
+    /// values of 10,000 servers.
+    private var byLabel: [LabelScope: [String: NameSet]] = [:]
     /// owner uid → keys of the objects it owns
     private var byOwner: [String: Set<ObjectKey>] = [:]
-    /// field index + namespace + value → names
-    private var byField: [FieldSlot: Set<String>] = [:]
+    /// field index + kind + namespace → value → names
+    private var byField: [FieldScope: [String: NameSet]] = [:]
     /// Where each object came from, when it was read from a file (an object replaced by `upsert`
     /// loses it: the new version was not read from there).
     public var origins: [ObjectKey: FileLocation] {
         var out: [ObjectKey: FileLocation] = [:]
-        forEachEntry { key, entry in if let origin = entry.origin { out[key] = origin } }
+        forEachEntry { key, entry in if let origin = entry.origin { out[key] = location(origin) } }
         return out
     }
-    public func origin(of key: ObjectKey) -> FileLocation? { entry(key)?.origin }
+    public func origin(of key: ObjectKey) -> FileLocation? { entry(key)?.origin.map(location) }
     /// Records where a stored object was read from (nothing for a key not stored).
     public mutating func setOrigin(_ origin: FileLocation?, of key: ObjectKey) {
-        objects[key.groupKind]?[key.namespace]?[key.name]?.origin = origin
+        guard entry(key) != nil else { return }
+        let compact = origin.flatMap { self.origin($0) }
+        objects[key.groupKind]?[key.namespace]?[key.name]?.origin = compact
+    }
+
+    private func location(_ origin: Origin) -> FileLocation {
+        FileLocation(path: originPaths[Int(origin.path)], position: SourcePosition(line: Int(origin.line), column: Int(origin.column)))
+    }
+
+    /// `location` as an entry stores it, its path added to `originPaths` when new. Nil only
+    /// when four billion paths are already there.
+    private mutating func origin(_ location: FileLocation) -> Origin? {
+        let path: UInt32
+        if let known = originPathPositions[location.path] {
+            path = known
+        } else {
+            guard let next = UInt32(exactly: originPaths.count) else { return nil }
+            originPaths.append(location.path)
+            originPathPositions[location.path] = next
+            path = next
+        }
+        return Origin(path: path, line: UInt32(clamping: location.position.line), column: UInt32(clamping: location.position.column))
     }
 
     private func entry(_ key: ObjectKey) -> Entry? { objects[key.groupKind]?[key.namespace]?[key.name] }
@@ -58,22 +84,30 @@ public struct Snapshot: Sendable {
         }
     }
 
-    private struct LabelSlot: Hashable, Sendable {
+    private struct LabelScope: Hashable, Sendable {
         var kind: GroupKind
         var namespace: String
         var label: String
-        var value: String
     }
-    private struct FieldSlot: Hashable, Sendable {
+    private struct FieldScope: Hashable, Sendable {
         var index: String
         var kind: GroupKind
         var namespace: String
-        var value: String
     }
 
+    /// What the name maps hold for each object: 32 bytes, where a `FileLocation?` made it 72
+    /// (and the 10,000-server map 1.4 MB instead of 0.8).
     private struct Entry: Sendable {
         var stored: StoredObject
-        var origin: FileLocation?
+        var origin: Origin?
+    }
+
+    /// Where an object was read from: its path's position in `originPaths`, its line and column
+    /// (a position past four billion, which no file we read has, would read as the largest).
+    private struct Origin: Sendable {
+        var path: UInt32
+        var line: UInt32
+        var column: UInt32
     }
 
     public init() {}
@@ -103,20 +137,33 @@ public struct Snapshot: Sendable {
     /// Every key, in the order of the contract's List (apiVersion, kind, namespace, name) —
     /// `ObjectList.sortedByReference` without decoding the objects, so a List can be written
     /// one item at a time.
-    public var keysByReference: [ObjectKey] {
-        // Runs of one apiVersion and kind, each already in namespace-then-name order (`keys(_:)`),
-        // then the runs sorted: sorting every reference moved four strings per comparison.
-        var runs: [(apiVersion: String, kind: String, keys: [ObjectKey])] = []
-        for kind in objects.keys {
-            var byVersion: [String: [ObjectKey]] = [:]
-            for key in keys(kind) { byVersion[entry(key)?.stored.apiVersion ?? "", default: []].append(key) }
-            for (apiVersion, keys) in byVersion { runs.append((apiVersion, kind.kind, keys)) }
+    public var keysByReference: KeyList {
+        // One run per apiVersion and kind, the runs sorted, then each run's keys in
+        // namespace-then-name order: sorting every reference moved four strings per comparison.
+        // A kind's objects nearly always share one apiVersion; only a kind with several is
+        // filtered by version per run.
+        var runs: [(apiVersion: String, kind: GroupKind, mixed: Bool)] = []
+        for (kind, spaces) in objects {
+            var versions = Set<String>()
+            for entries in spaces.values {
+                for entry in entries.values { versions.insert(entry.stored.apiVersion) }
+            }
+            for v in versions { runs.append((v, kind, versions.count > 1)) }
         }
-        runs.sort { ($0.apiVersion, $0.kind) < ($1.apiVersion, $1.kind) }
-        // Sized up front: growing by doubling held two copies of most keys at the CLI's peak.
-        var out: [ObjectKey] = []
+        runs.sort { ($0.apiVersion, $0.kind.kind) < ($1.apiVersion, $1.kind.kind) }
+        // Sized up front and filled in place: growing by doubling, or building each run apart
+        // and copying it in, held two copies of most keys at the CLI's peak.
+        var out = KeyList()
         out.reserveCapacity(total)
-        for run in runs { out.append(contentsOf: run.keys) }
+        for run in runs {
+            for (ns, entries) in objects[run.kind, default: [:]].sorted(by: { $0.key < $1.key }) {
+                if run.mixed {
+                    out.appendSorted(run.kind, namespace: ns, names: entries.lazy.filter { $0.value.stored.apiVersion == run.apiVersion }.map(\.key))
+                } else {
+                    out.appendSorted(run.kind, namespace: ns, names: entries.keys)
+                }
+            }
+        }
         return out
     }
 
@@ -165,28 +212,33 @@ public struct Snapshot: Sendable {
     }
 
     /// Keys of every object of a kind, sorted.
-    public func keys(_ kind: GroupKind) -> [ObjectKey] {
-        guard let spaces = objects[kind] else { return [] }
-        // Same order as sorting the keys, but sorts plain names per namespace: comparing whole
-        // keys (four strings each) made this the slowest step of loading a large snapshot.
-        var out: [ObjectKey] = []
-        out.reserveCapacity(spaces.values.reduce(0) { $0 + $1.count })  // 64 bytes a key: no doubling
-        for (ns, names) in spaces.sorted(by: { $0.key < $1.key }) {
-            for name in names.keys.sorted() { out.append(ObjectKey(kind, namespace: ns, name: name)) }
-        }
+    public func keys(_ kind: GroupKind) -> [ObjectKey] { Array(keyList(kind)) }
+
+    /// Keys of every object of a kind, sorted (namespace, then name), as a compact `KeyList`.
+    public func keyList(_ kind: GroupKind) -> KeyList {
+        var out = KeyList()
+        guard let spaces = objects[kind] else { return out }
+        // Sorts plain names per namespace: comparing whole keys (four strings each) made this
+        // the slowest step of loading a large snapshot.
+        out.reserveCapacity(spaces.values.reduce(0) { $0 + $1.count })
+        for (ns, entries) in spaces.sorted(by: { $0.key < $1.key }) { out.appendSorted(kind, namespace: ns, names: entries.keys) }
         return out
     }
 
     /// Objects of a kind in a namespace whose labels contain every pair of `selector`, sorted by name.
     public func list(_ kind: GroupKind, namespace: String, matching selector: [String: String]) -> [KubeObject] {
         if selector.isEmpty { return list(kind, namespace: namespace) }
-        var result: Set<String>? = nil
-        for (k, v) in selector.sorted(by: { $0.key < $1.key }) {
-            let names = byLabel[LabelSlot(kind: kind, namespace: namespace, label: k, value: v)] ?? []
-            result = result.map { $0.intersection(names) } ?? names
-            if result?.isEmpty == true { return [] }
+        var slots: [NameSet] = []
+        for (k, v) in selector {
+            guard let names = byLabel[LabelScope(kind: kind, namespace: namespace, label: k)]?[v] else { return [] }
+            slots.append(names)
         }
-        return (result ?? []).sorted().compactMap { get(ObjectKey(kind, namespace: namespace, name: $0)) }
+        // The smallest slot's names, sorted, filtered by the others: sorting a label most
+        // objects carry on every query made the offline engine's selector reads quadratic.
+        slots.sort { $0.count < $1.count }
+        var result = slots[0].sorted
+        for other in slots.dropFirst() where !result.isEmpty { result.removeAll { !other.contains($0) } }
+        return result.compactMap { get(ObjectKey(kind, namespace: namespace, name: $0)) }
     }
 
     /// Objects whose ownerReferences include this uid, sorted by key.
@@ -199,8 +251,7 @@ public struct Snapshot: Sendable {
     public func lookup(_ index: FieldIndex, namespace: String, value: String) -> [KubeObject] {
         var out: [KubeObject] = []
         for kind in index.kinds {
-            let names = byField[FieldSlot(index: index.name, kind: kind, namespace: namespace, value: value)] ?? []
-            for name in names.sorted() {
+            for name in fieldNames(index, kind, namespace, value) {
                 if let o = get(ObjectKey(kind, namespace: namespace, name: name)) { out.append(o) }
             }
         }
@@ -211,8 +262,12 @@ public struct Snapshot: Sendable {
     /// by name: what a watch mapping needs, without reading every kind's objects to filter them.
     public func lookup(_ index: FieldIndex, kind: GroupKind, namespace: String, value: String) -> [ObjectKey] {
         guard index.kinds.contains(kind) else { return [] }
-        let names = byField[FieldSlot(index: index.name, kind: kind, namespace: namespace, value: value)] ?? []
-        return names.sorted().map { ObjectKey(kind, namespace: namespace, name: $0) }
+        return fieldNames(index, kind, namespace, value).map { ObjectKey(kind, namespace: namespace, name: $0) }
+    }
+
+    /// Names of the objects of `kind` in `namespace` whose field `index` has `value`, sorted.
+    private func fieldNames(_ index: FieldIndex, _ kind: GroupKind, _ namespace: String, _ value: String) -> [String] {
+        byField[FieldScope(index: index.name, kind: kind, namespace: namespace)]?[value]?.sorted ?? []
     }
 
     // MARK: changes
@@ -235,12 +290,13 @@ public struct Snapshot: Sendable {
     mutating func upsert(_ object: KubeObject, packed: Bool, origin: FileLocation? = nil, replacing previous: KubeObject?) -> StoredObject {
         let key = object.key
         let stored = StoredObject(object, packed: packed)
+        let compact = origin.flatMap { self.origin($0) }
         // Most writes (status patches, spec updates) leave every indexed field alone: the entry is
         // replaced in place, without taking the key out of each index and putting it back.
         if let previous, Self.sameIndexedFields(previous, object, kind: key.groupKind),
             objects[key.groupKind]?[key.namespace]?[key.name] != nil
         {
-            objects[key.groupKind]?[key.namespace]?[key.name] = Entry(stored: stored, origin: origin)
+            objects[key.groupKind]?[key.namespace]?[key.name] = Entry(stored: stored, origin: compact)
             return stored
         }
         if let previous, removeEntry(key) {
@@ -248,17 +304,17 @@ public struct Snapshot: Sendable {
         } else if entry(key) != nil {
             remove(key)
         }
-        objects[key.groupKind, default: [:]][key.namespace, default: [:]][key.name] = Entry(stored: stored, origin: origin)
+        objects[key.groupKind, default: [:]][key.namespace, default: [:]][key.name] = Entry(stored: stored, origin: compact)
         total += 1
         for (k, v) in object.labels {
-            byLabel[LabelSlot(kind: key.groupKind, namespace: key.namespace, label: k, value: v), default: []].insert(key.name)
+            byLabel[LabelScope(kind: key.groupKind, namespace: key.namespace, label: k), default: [:]][v, default: NameSet()].insert(key.name)
         }
         for ref in object.ownerReferences where !ref.uid.isEmpty {
             byOwner[ref.uid, default: []].insert(key)
         }
         for index in FieldIndex.all where index.kinds.contains(key.groupKind) {
             for value in index.extract(object) where !value.isEmpty {
-                byField[FieldSlot(index: index.name, kind: key.groupKind, namespace: key.namespace, value: value), default: []].insert(key.name)
+                byField[FieldScope(index: index.name, kind: key.groupKind, namespace: key.namespace), default: [:]][value, default: NameSet()].insert(key.name)
             }
         }
         return stored
@@ -292,12 +348,18 @@ public struct Snapshot: Sendable {
         return true
     }
 
+    /// Takes `name` out of the slot `scope`/`value` of a label or field index, dropping the
+    /// slot and the scope once they are empty.
+    private static func remove<Scope: Hashable>(_ name: String, from index: inout [Scope: [String: NameSet]], _ scope: Scope, _ value: String) {
+        index[scope]?[value]?.remove(name)
+        if index[scope]?[value]?.isEmpty == true { index[scope]?[value] = nil }
+        if index[scope]?.isEmpty == true { index[scope] = nil }
+    }
+
     /// Removes `old`, stored at `key`, from every index.
     private mutating func unindex(_ old: KubeObject, _ key: ObjectKey) {
         for (k, v) in old.labels {
-            let slot = LabelSlot(kind: key.groupKind, namespace: key.namespace, label: k, value: v)
-            byLabel[slot]?.remove(key.name)
-            if byLabel[slot]?.isEmpty == true { byLabel[slot] = nil }
+            Self.remove(key.name, from: &byLabel, LabelScope(kind: key.groupKind, namespace: key.namespace, label: k), v)
         }
         for ref in old.ownerReferences where !ref.uid.isEmpty {
             byOwner[ref.uid]?.remove(key)
@@ -305,9 +367,7 @@ public struct Snapshot: Sendable {
         }
         for index in FieldIndex.all where index.kinds.contains(key.groupKind) {
             for value in index.extract(old) where !value.isEmpty {
-                let slot = FieldSlot(index: index.name, kind: key.groupKind, namespace: key.namespace, value: value)
-                byField[slot]?.remove(key.name)
-                if byField[slot]?.isEmpty == true { byField[slot] = nil }
+                Self.remove(key.name, from: &byField, FieldScope(index: index.name, kind: key.groupKind, namespace: key.namespace), value)
             }
         }
     }
