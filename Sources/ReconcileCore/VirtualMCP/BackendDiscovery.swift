@@ -149,6 +149,9 @@ public enum BackendDiscovery {
         return snapshot.lookup(.groupRef, namespace: namespace, value: group).compactMap(GroupWorkload.init)
     }
 
+    /// The transports a vMCP can reach a backend over.
+    static let supportedTransports: Set<String> = ["sse", "streamable-http"]
+
     public static func discover(_ vmcp: KubeObject, spec: VirtualMCPServerSpec, in snapshot: Snapshot) -> BackendDiscoveryResult {
         let ns = vmcp.namespace
         let group = spec.groupName
@@ -170,15 +173,16 @@ public enum BackendDiscovery {
                 unreachable = "Backend has no URL yet (phase: \(w.phase.isEmpty ? "unknown" : w.phase))"
             } else if w.kind == .serverEntry && w.phase != "Valid" {
                 unreachable = "MCPServerEntry is not valid (phase: \(w.phase.isEmpty ? "unknown" : w.phase))"
-            } else if !["sse", "streamable-http"].contains(w.transport) {
+            } else if !Self.supportedTransports.contains(w.transport) {
                 unreachable = "Unsupported transport \"\(w.transport)\""
             }
             if let ca = w.caBundle {
+                // Where the Deployment mounts it, whether or not the ConfigMap exists yet (as Go's
+                // caBundleMountPath); a missing bundle only makes the runtime report the backend.
+                caPath = "/etc/toolhive/ca-bundles/\(w.name)/\(ca.key)"
                 let cm = snapshot.get(Kinds.configMap, namespace: ns, name: ca.name)
                 if cm?.root["data"]?[ca.key] == nil && cm?.root["binaryData"]?[ca.key] == nil {
                     unreachable = unreachable ?? "CA bundle ConfigMap \(ca.name) key \(ca.key) not found"
-                } else {
-                    caPath = "/etc/toolhive/ca-bundles/\(w.name)/\(ca.key)"
                 }
             }
             backends.append(DiscoveredBackend(

@@ -150,9 +150,12 @@ public enum VMCPConfigGenerator {
         YAMLWriter.write(config)
     }
 
-    /// §4.5: inline-mode `backends:` from discovery (only reachable backends with a URL).
+    /// §4.5: inline-mode `backends:` from discovery. A backend is left out only when it has no
+    /// URL or an unknown transport (and, before this, when its auth strategy failed): an entry
+    /// that is not `Valid` yet or whose CA bundle is missing is still written, as Go writes it;
+    /// the runtime reports it unavailable until it can reach it.
     static func staticBackends(_ d: BackendDiscoveryResult) -> [Value] {
-        d.backends.filter { $0.unreachableReason == nil && !$0.url.isEmpty }.map { b in
+        d.backends.filter { !$0.url.isEmpty && BackendDiscovery.supportedTransports.contains($0.transport) }.map { b in
             var m = OrderedMap()
             m["name"] = .string(b.name)
             m["url"] = .string(b.url)

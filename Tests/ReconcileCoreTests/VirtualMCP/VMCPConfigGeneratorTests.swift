@@ -88,6 +88,22 @@ import Testing
         #expect(backends.first?[path: "metadata.workload_type"] == "mcp_server")
     }
 
+    /// Spec §4.5: a static backend is dropped only for a failed auth strategy, an empty URL or an
+    /// unknown transport. An MCPServerEntry that is not Valid yet, or whose CA bundle ConfigMap is
+    /// missing, is still written (with the path the Deployment mounts the bundle at); the runtime
+    /// status still reports it unavailable.
+    @Test func staticBackendsKeepEntriesThatAreNotReadyYet() throws {
+        let entry = VT.obj(#"{"apiVersion":"toolhive.stacklok.dev/v1beta1","kind":"MCPServerEntry","metadata":{"name":"ext"},"spec":{"groupRef":{"name":"g"},"remoteUrl":"https://api.example.com/mcp","transport":"streamable-http","caBundleRef":{"configMapRef":{"name":"missing-ca","key":"root.pem"}}},"status":{"phase":"Pending"}}"#)
+        let spec = Self.base + #","outgoingAuth":{"source":"inline","default":{"type":"discovered"}}"#
+        let c = try #require(Self.config(spec, extra: [entry]))
+        let backends = try #require(c["backends"]?.arrayValue)
+        #expect(backends.compactMap { $0["name"]?.stringValue } == ["a", "ext"])
+        #expect(backends.last?["url"] == "https://api.example.com/mcp")
+        #expect(backends.last?["caBundlePath"] == "/etc/toolhive/ca-bundles/ext/root.pem")
+        let discovery = BackendDiscovery.discover(VT.vmcp(spec: spec), spec: try VirtualMCPServerSpec(VT.vmcp(spec: spec)), in: Snapshot([VT.group(), VT.server("a"), entry]))
+        #expect(discovery.backends.last?.unreachableReason == "MCPServerEntry is not valid (phase: Pending)")
+    }
+
     @Test func inlineModeWithoutBackendsFails() {
         let r = VT.reconcile([VT.group(), VT.vmcp(spec: Self.base + #","outgoingAuth":{"source":"inline"}"#)])
         #expect(r.statusPatch?["message"] == "Failed to build configuration: static mode requires at least one backend with valid transport ([sse streamable-http]), but none were discovered in group g")
