@@ -19,20 +19,29 @@ public struct PlanBuilder: Sendable {
     /// Applies `desired` unless the observed object already holds all of it. `why` says what the
     /// object is for; the explanation adds which fields differ.
     public mutating func ensure(_ desired: KubeObject, why: String) {
+        guard snapshot.contains(desired.key) else { return applyAbsent(desired, why: why) }
         // Asked of the stored bytes first: an object already in step is never decoded.
-        if snapshot.holds(Self.applied(desired), at: desired.key) { return }
-        ensure(desired, observed: snapshot.get(desired.key), why: why)
+        let wanted = Self.applied(desired)
+        if snapshot.holds(wanted, at: desired.key) { return }
+        guard let observed = snapshot.get(desired.key) else { return applyAbsent(desired, why: why) }
+        applyDifferent(desired, wanted: wanted, observed: observed, why: why)
     }
 
     /// `ensure(_:why:)` given the observed object the caller has already read from this snapshot
     /// (nil: absent), so a packed object is not decoded a second time.
     public mutating func ensure(_ desired: KubeObject, observed: KubeObject?, why: String) {
-        guard let observed else {
-            actions.append(.apply(desired, reasons: ["\(desired.kind) \(desired.name) does not exist: \(why)"]))
-            return
-        }
+        guard let observed else { return applyAbsent(desired, why: why) }
         let wanted = Self.applied(desired)
         if wanted.isSubset(of: observed.value) { return }
+        applyDifferent(desired, wanted: wanted, observed: observed, why: why)
+    }
+
+    private mutating func applyAbsent(_ desired: KubeObject, why: String) {
+        actions.append(.apply(desired, reasons: ["\(desired.kind) \(desired.name) does not exist: \(why)"]))
+    }
+
+    /// `wanted` (`applied(desired)`) is known not to be held by `observed`.
+    private mutating func applyDifferent(_ desired: KubeObject, wanted: Value, observed: KubeObject, why: String) {
         var reasons = ["\(desired.kind) \(desired.name) differs from desired: \(why)"]
         reasons += Diff.differences(desired: wanted, observed: observed.value).map { "changed " + $0 }
         actions.append(.apply(desired, reasons: reasons))
