@@ -307,14 +307,14 @@ public struct Snapshot: Sendable {
         objects[key.groupKind, default: [:]][key.namespace, default: [:]][key.name] = Entry(stored: stored, origin: compact)
         total += 1
         for (k, v) in object.labels {
-            byLabel[LabelScope(kind: key.groupKind, namespace: key.namespace, label: k), default: [:]][v, default: NameSet()].insert(key.name)
+            Self.insert(key.name, into: &byLabel, LabelScope(kind: key.groupKind, namespace: key.namespace, label: k), v)
         }
         for ref in object.ownerReferences where !ref.uid.isEmpty {
             byOwner[ref.uid, default: []].insert(key)
         }
         for index in FieldIndex.all where index.kinds.contains(key.groupKind) {
             for value in index.extract(object) where !value.isEmpty {
-                byField[FieldScope(index: index.name, kind: key.groupKind, namespace: key.namespace), default: [:]][value, default: NameSet()].insert(key.name)
+                Self.insert(key.name, into: &byField, FieldScope(index: index.name, kind: key.groupKind, namespace: key.namespace), value)
             }
         }
         return stored
@@ -346,6 +346,11 @@ public struct Snapshot: Sendable {
         if objects[key.groupKind]?[key.namespace]?.isEmpty == true { objects[key.groupKind]?[key.namespace] = nil }
         if objects[key.groupKind]?.isEmpty == true { objects[key.groupKind] = nil }
         return true
+    }
+
+    /// Files `name` under the slot `scope`/`value` of a label or field index.
+    private static func insert<Scope: Hashable>(_ name: String, into index: inout [Scope: [String: NameSet]], _ scope: Scope, _ value: String) {
+        index[scope, default: [:]][value, default: NameSet()].insert(name)
     }
 
     /// Takes `name` out of the slot `scope`/`value` of a label or field index, dropping the
