@@ -124,14 +124,10 @@ public struct JSONReader {
             skipWhitespace()
             let childPath = path.isEmpty ? key : path + "." + key
             if recordPositions { positions[childPath] = keyPos }
-            let v: Value
-            if depth == 1, detacher.isActive {
-                detacher.willParseRootValue(key: key, depth: depth)
-                v = try parseValue(path: childPath)
-                detacher.didParseRootValue()
-            } else {
-                v = try parseValue(path: childPath)
-            }
+            // A root object's value: where the detacher looks for the `items` (it does nothing when off).
+            if depth == 1 { detacher.willParseRootValue(key: key, depth: depth) }
+            let v = try parseValue(path: childPath)
+            if depth == 1 { detacher.didParseRootValue() }
             if !map.insertNew(key, v) {
                 throw SyntaxError("duplicate key \"\(key)\"", at: keyPos)
             }
