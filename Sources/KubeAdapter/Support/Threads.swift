@@ -58,17 +58,6 @@ func setCurrentThreadName(_ name: String) {
     _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
 }
 
-/// The calling thread's name (empty when it cannot be read).
-func currentThreadName() -> String {
-    let fd = open("/proc/thread-self/comm", O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return "" }
-    defer { close(fd) }
-    var buffer = [UInt8](repeating: 0, count: 64)
-    let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-    guard n > 0 else { return "" }
-    return String(decoding: buffer[..<n].prefix { $0 != 0x0A }, as: UTF8.self)
-}
-
 /// A mutex with a condition variable (pthreads): for threads that sleep until another thread
 /// broadcasts a change or a deadline passes (the sandbox store's watchers, the world-rules loop).
 /// Waits use the monotonic clock, so wall-clock jumps neither cut them short nor stretch them.

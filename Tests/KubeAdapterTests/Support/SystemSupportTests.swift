@@ -116,7 +116,7 @@ import ReconcileCore
         let name = Box()
         #expect(Threads.detach(name: "a-long-thread-name") {
             condition.withLock {
-                name.value = currentThreadName()
+                name.value = Self.currentThreadName()
                 flag.set()
                 condition.broadcast()
             }
@@ -131,6 +131,11 @@ import ReconcileCore
         #expect(condition.withLock { !condition.wait(until: Deadline(secondsFromNow: 0)) })
         // Named as asked, cut to the kernel's 15 bytes.
         #expect(condition.withLock { name.value } == "a-long-thread-n")
+    }
+
+    /// The calling thread's name, as the kernel has it (empty when it cannot be read).
+    static func currentThreadName() -> String {
+        (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8))?.trimmingCharacters(in: .newlines) ?? ""
     }
 
     /// Written by the thread, read by the test, both under the condition's lock.
