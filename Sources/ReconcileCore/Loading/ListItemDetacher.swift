@@ -17,11 +17,14 @@
 /// object read from a List points at itself, not at the List, in duplicate and converge messages,
 /// without recording every field's position.
 ///
-/// Kept small on purpose (one array, no closure, no optional): the YAML parser holds one, and a
+/// Kept small on purpose (one array, one arena, no closure): the YAML parser holds one, and a
 /// debug build copies the parser into every recursive frame (see `YAMLParser.maxDepth`).
 public struct ListItemDetacher: Sendable {
     /// Each element's position and, when taken, its packed tree.
     private var items: [(packed: PackedObject?, position: SourcePosition)] = []
+    /// Where taken elements are packed: together, sharing repeated strings, like a snapshot's
+    /// objects (a chunk is freed once the loader has released all of its elements).
+    private var arena = PackedArena()
     /// Nesting depth of the sequence being read (the root map's `items` value being parsed), 0
     /// when there is none. Parsers stop far below `UInt16.max` levels.
     private var itemsDepth: UInt16 = 0
@@ -67,7 +70,7 @@ public struct ListItemDetacher: Sendable {
     /// The element just parsed: what stays in the tree in its place.
     mutating func itemParsed(_ element: Value) -> Value {
         guard takesItems, !items.isEmpty, case .object(let map) = element, SnapshotLoader.unusable(element) == nil,
-              let packed = PackedObject(KubeObject(root: map)) else { return element }
+              let packed = arena.pack(KubeObject(root: map)) else { return element }
         items[items.count - 1].packed = packed
         return .null
     }

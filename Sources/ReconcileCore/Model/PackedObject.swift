@@ -8,36 +8,72 @@
 /// The encoding is self-describing and exact: maps keep their order, an int stays an int, a
 /// double keeps its bit pattern (−0.0 and NaN included). Each value is a tag byte then its
 /// payload; lengths and counts are LEB128 varints, given before the items so the decoder reserves
-/// room once. A string is a varint `n` then, when `n` is even, `n/2` raw UTF-8 bytes, and when `n`
-/// is odd, entry `n/2` of `commonStrings` (the keys and values most manifests repeat). A string
+/// room once. A string is a varint `n`: when `n` is odd, entry `n/2` of `commonStrings` (the keys
+/// and values most manifests repeat); when `n % 4` is 0, `n/4` raw UTF-8 bytes follow; when it
+/// is 2, a varint offset follows: the `n/4` bytes at that offset of the chunk, written there by
+/// an earlier object (`PackedArena`). A string
 /// value that is a UUID in its canonical lowercase form (every object's `uid`, every owner
 /// reference's) is tagged `uuid` and kept as its 16 bytes instead of 36 characters.
-public struct PackedObject: Sendable, Equatable {
-    /// The encoded root map (its tag included).
-    public let bytes: [UInt8]
+public struct PackedObject: Sendable {
+    /// The chunk holding the encoded root map (its tag included) at `start..<start + count`.
+    /// Strings may refer to bytes of the chunk before `start` (see `PackedArena`).
+    /// (32-bit: a chunk is at most 4 GiB, and a snapshot entry stays 32 bytes.)
+    let chunk: PackedChunk
+    private let offset: UInt32
+    private let length: UInt32
+    var start: Int { Int(offset) }
+    var count: Int { Int(length) }
 
-    /// Nil when the tree nests deeper than `maxDepth` (the decoder's limit): keep such an object as a tree.
+    /// The object packed on its own, in a chunk exactly its size (a snapshot packs through its
+    /// `PackedArena` instead). Nil when the tree nests deeper than `maxDepth` (the decoder's
+    /// limit): keep such an object as a tree.
     public init?(_ object: KubeObject) {
-        var encoder = Encoder()
-        encoder.out.reserveCapacity(1024)
-        guard encoder.encode(map: object.root, depth: 1) else { return nil }
-        // An exact-size copy: the growing buffer's spare capacity would be kept for as long as
-        // the object is.
-        let encoded = encoder.out
-        bytes = [UInt8](unsafeUninitializedCapacity: encoded.count) { buffer, initialized in
-            initialized = buffer.initialize(fromContentsOf: encoded)
-        }
+        guard let encoded = Self.encode(object, sharing: [:]) else { return nil }
+        self.init(bytes: encoded.bytes)
     }
 
-    /// Bytes as they are, for tests of what decoding does with bytes it did not produce.
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    /// Bytes as they are, for tests of what decoding does with bytes it did not produce (more
+    /// than 4 GiB of them read as empty).
+    init(bytes: [UInt8]) {
+        self.init(chunk: PackedChunk(holding: bytes), start: 0, count: bytes.count)
+    }
+
+    /// The object at `start..<start + count` of `chunk`; a range past 4 GiB reads as empty.
+    init(chunk: PackedChunk, start: Int, count: Int) {
+        self.chunk = chunk
+        guard let o = UInt32(exactly: start), let n = UInt32(exactly: count) else {
+            (offset, length) = (0, 0)
+            return
+        }
+        (offset, length) = (o, n)
+    }
+
+    /// The object's own bytes (a string it shares with an earlier object is a reference there).
+    var bytes: [UInt8] { withDecoder { Array($0.buffer[$0.at..<$0.end]) } }
+
+    /// The encoding of `object`, strings that `known` lists written as references to them; and
+    /// where, in the returned bytes, each string that could be shared later starts. Nil when too
+    /// deep to pack.
+    static func encode(_ object: KubeObject, sharing known: [String: UInt32]) -> (bytes: [UInt8], fresh: [(String, Int)])? {
+        var encoder = Encoder(known: known)
+        encoder.out.reserveCapacity(1024)
+        guard encoder.encode(map: object.root, depth: 1) else { return nil }
+        return (encoder.out, encoder.fresh)
+    }
+
+    /// A decoder positioned at the object's first byte.
+    private func withDecoder<R>(_ body: (inout Decoder) -> R) -> R {
+        chunk.read(upTo: start + count) { buffer in
+            var decoder = Decoder(buffer, start: start)
+            return body(&decoder)
+        }
+    }
 
     /// The decoded tree. Bytes we did not produce (or cut short) decode to an empty object rather
     /// than crash; they cannot come from outside the process.
     public var object: KubeObject {
-        bytes.withUnsafeBufferPointer { buffer in
-            var decoder = Decoder(buffer)
-            guard case .object(let root)? = decoder.value(depth: 1), decoder.at == buffer.count else { return KubeObject(root: OrderedMap()) }
+        withDecoder { decoder in
+            guard case .object(let root)? = decoder.value(depth: 1), decoder.at == decoder.end else { return KubeObject(root: OrderedMap()) }
             return KubeObject(root: root)
         }
     }
@@ -45,8 +81,7 @@ public struct PackedObject: Sendable, Equatable {
     /// The tree with only the top-level fields in `fields` (the others are stepped over, never
     /// built): a Deployment's metadata and status are a small part of it.
     public func object(only fields: Set<String>) -> KubeObject {
-        bytes.withUnsafeBufferPointer { buffer in
-            var decoder = Decoder(buffer)
+        withDecoder { decoder in
             guard decoder.byte() == Tag.object, let count = decoder.count() else { return KubeObject(root: OrderedMap()) }
             var root = OrderedMap()
             for _ in 0..<count {
@@ -68,16 +103,14 @@ public struct PackedObject: Sendable, Equatable {
     /// reconcile asks of every object it owns) costs a fraction of decoding it. Bytes we did not
     /// produce answer false.
     public func holds(_ desired: Value) -> Bool {
-        bytes.withUnsafeBufferPointer { buffer in
-            var decoder = Decoder(buffer)
-            return decoder.holds(desired, depth: 1) ?? false
+        withDecoder { decoder in
+            decoder.holds(desired, depth: 1) ?? false
         }
     }
 
     /// A top-level string field (`apiVersion`), read without decoding the rest of the tree.
     public func rootString(_ key: String) -> String? {
-        bytes.withUnsafeBufferPointer { buffer in
-            var decoder = Decoder(buffer)
+        withDecoder { decoder in
             guard decoder.byte() == Tag.object, let count = decoder.count() else { return nil }
             for _ in 0..<count {
                 guard let k = decoder.string() else { return nil }
@@ -122,6 +155,11 @@ public struct PackedObject: Sendable, Equatable {
 
     private struct Encoder {
         var out: [UInt8] = []
+        /// Strings already in the chunk the bytes will go to, by offset.
+        let known: [String: UInt32]
+        /// Strings written out here that a later object could refer to, by offset in `out`.
+        var fresh: [(String, Int)] = []
+        init(known: [String: UInt32]) { self.known = known }
 
         mutating func encode(_ value: Value, depth: Int) -> Bool {
             switch value {
@@ -169,7 +207,18 @@ public struct PackedObject: Sendable, Equatable {
                 varint(UInt64(i) << 1 | 1)
                 return
             }
-            varint(UInt64(s.utf8.count) << 1)
+            let n = s.utf8.count
+            if n >= PackedArena.shortestShared {
+                if let offset = known[s] {
+                    varint(UInt64(n) << 2 | 2)
+                    varint(UInt64(offset))
+                    return
+                }
+                varint(UInt64(n) << 2)
+                fresh.append((s, out.count))
+            } else {
+                varint(UInt64(n) << 2)
+            }
             out.append(contentsOf: s.utf8)
         }
 
@@ -212,12 +261,20 @@ public struct PackedObject: Sendable, Equatable {
 
     /// One pass over the bytes; every read is bounds-checked and reports failure as nil.
     private struct Decoder {
+        /// The chunk up to the object's end: the object is `start..<end`, and the bytes before
+        /// `start` are what its shared strings may refer to.
         let buffer: UnsafeBufferPointer<UInt8>
-        var at = 0
-        init(_ buffer: UnsafeBufferPointer<UInt8>) { self.buffer = buffer }
+        let start: Int
+        var at: Int
+        var end: Int { buffer.count }
+        init(_ buffer: UnsafeBufferPointer<UInt8>, start: Int) {
+            self.buffer = buffer
+            self.start = min(max(0, start), buffer.count)
+            at = self.start
+        }
 
         mutating func byte() -> UInt8? {
-            guard at < buffer.count else { return nil }
+            guard at < end else { return nil }
             defer { at += 1 }
             return buffer[at]
         }
@@ -225,7 +282,7 @@ public struct PackedObject: Sendable, Equatable {
         mutating func varint() -> UInt64? {
             var result: UInt64 = 0
             var shift: UInt64 = 0
-            while at < buffer.count, shift < 64 {
+            while at < end, shift < 64 {
                 let b = buffer[at]
                 at += 1
                 result |= UInt64(b & 0x7F) << shift
@@ -238,7 +295,7 @@ public struct PackedObject: Sendable, Equatable {
         /// A count of items, each at least one byte long: larger than what is left means bad bytes
         /// (checked so a bad count never reserves gigabytes).
         mutating func count() -> Int? {
-            guard let n = varint(), n <= UInt64(buffer.count - at) else { return nil }
+            guard let n = varint(), n <= UInt64(end - at) else { return nil }
             return Int(n)
         }
 
@@ -249,11 +306,22 @@ public struct PackedObject: Sendable, Equatable {
                 guard i < UInt64(CommonStrings.table.count) else { return nil }
                 return CommonStrings.table[Int(i)]
             }
-            let length = n >> 1
-            guard length <= UInt64(buffer.count - at) else { return nil }
-            let start = at
-            at += Int(length)
-            return String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<at]), as: UTF8.self)
+            guard let bytes = stringBytes(n) else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[bytes]), as: UTF8.self)
+        }
+
+        /// Where the bytes of a raw or shared string with header `n` are, having read past it.
+        /// A shared string's bytes must lie before the object: earlier objects' bytes, which
+        /// never change.
+        mutating func stringBytes(_ n: UInt64) -> Range<Int>? {
+            let length = n >> 2
+            if n & 2 == 0 {
+                guard length <= UInt64(end - at) else { return nil }
+                defer { at += Int(length) }
+                return at..<(at + Int(length))
+            }
+            guard let offset = varint(), offset <= UInt64(start), length <= UInt64(start) - offset else { return nil }
+            return Int(offset)..<Int(offset + length)
         }
 
         mutating func value(depth: Int) -> Value? {
@@ -266,7 +334,7 @@ public struct PackedObject: Sendable, Equatable {
                 guard let z = varint() else { return nil }
                 return .int(Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1))
             case Tag.double:
-                guard buffer.count - at >= 8 else { return nil }
+                guard end - at >= 8 else { return nil }
                 var bits: UInt64 = 0
                 for i in 0..<8 { bits |= UInt64(buffer[at + i]) << (8 * UInt64(i)) }
                 at += 8
@@ -302,7 +370,7 @@ public struct PackedObject: Sendable, Equatable {
         /// and lists are walked with `isSubset`'s rules; anything else is decoded and handed to
         /// `isSubset` itself, so the two cannot disagree. A false answer may leave the value half read.
         mutating func holds(_ desired: Value, depth: Int) -> Bool? {
-            guard at < buffer.count else { return nil }
+            guard at < end else { return nil }
             switch (desired, buffer[at]) {
             case (.object(let wanted), Tag.object):
                 at += 1
@@ -344,12 +412,12 @@ public struct PackedObject: Sendable, Equatable {
             case Tag.null, Tag.false, Tag.true: return true
             case Tag.int: return varint() != nil
             case Tag.double:
-                guard buffer.count - at >= 8 else { return false }
+                guard end - at >= 8 else { return false }
                 at += 8
                 return true
             case Tag.string: return skipString()
             case Tag.uuid:
-                guard buffer.count - at >= 16 else { return false }
+                guard end - at >= 16 else { return false }
                 at += 16
                 return true
             case Tag.array:
@@ -367,7 +435,7 @@ public struct PackedObject: Sendable, Equatable {
 
         /// The 36 characters of a `Tag.uuid` value's 16 bytes.
         mutating func uuid() -> String? {
-            guard buffer.count - at >= 16 else { return nil }
+            guard end - at >= 16 else { return nil }
             let start = at
             at += 16
             return String(unsafeUninitializedCapacity: 36) { out in
@@ -389,9 +457,7 @@ public struct PackedObject: Sendable, Equatable {
         mutating func skipString() -> Bool {
             guard let n = varint() else { return false }
             if n & 1 == 1 { return n >> 1 < UInt64(CommonStrings.table.count) }
-            guard n >> 1 <= UInt64(buffer.count - at) else { return false }
-            at += Int(n >> 1)
-            return true
+            return stringBytes(n) != nil
         }
     }
 }

@@ -29,6 +29,8 @@ public struct Snapshot: Sendable {
     /// this way a name is stored once and the kind index is the map itself.
     private var objects: [GroupKind: [String: [String: Entry]]] = [:]
     private var total = 0
+    /// Where packed objects are written (see `PackedArena`).
+    private var arena = PackedArena()
     /// Every path an origin names, once: entries refer to it by position.
     private var originPaths: [String] = []
     private var originPathPositions: [String: UInt32] = [:]
@@ -289,7 +291,7 @@ public struct Snapshot: Sendable {
     @discardableResult
     mutating func upsert(_ object: KubeObject, packed: Bool, origin: FileLocation? = nil, replacing previous: KubeObject?) -> StoredObject {
         let key = object.key
-        let stored = StoredObject(object, packed: packed)
+        let stored = packed ? arena.pack(object).map(StoredObject.packed) ?? .tree(object) : .tree(object)
         let compact = origin.flatMap { self.origin($0) }
         // Most writes (status patches, spec updates) leave every indexed field alone: the entry is
         // replaced in place, without taking the key out of each index and putting it back.

@@ -151,9 +151,12 @@ func identical(_ a: [KubeObject], _ b: [KubeObject]) -> Bool {
             packed.bytes + [0],
             [9], [7, 2, 1, 0], [7, 1, 0xFF, 0x7F, 0],
             [7, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F], [6, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F],
-            [7, 1, 2, 0x61, 5, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01],
+            [7, 1, 4, 0x61, 5, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01],
             [7] + [UInt8](repeating: 0x80, count: 20),
-            [7, 1, 2, 0x61, 4, 1, 2], [5, 4, 0xC3, 0x28], [],
+            [7, 1, 4, 0x61, 4, 1, 2], [5, 8, 0xC3, 0x28], [],
+            // A shared string must point before the object: here there is nothing before it,
+            // and the offsets point at the object's own bytes, past its end, or nowhere.
+            [7, 1, 6, 0], [7, 1, 4, 0x61, 5, 6, 2], [7, 1, 4, 0x61, 5, 6, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F], [7, 1, 6],
         ]
         for bytes in bad {
             #expect(PackedObject(bytes: bytes).object.root.isEmpty, "\(bytes.prefix(16))")
@@ -161,7 +164,7 @@ func identical(_ a: [KubeObject], _ b: [KubeObject]) -> Bool {
         }
         // Invalid UTF-8 inside a well-formed string decodes (with replacement characters), as
         // `String(decoding:)` does everywhere else.
-        let replaced = PackedObject(bytes: [7, 1, 2, 0x61, 5, 4, 0xC3, 0x28]).object
+        let replaced = PackedObject(bytes: [7, 1, 4, 0x61, 5, 8, 0xC3, 0x28]).object
         #expect(replaced.root["a"]?.stringValue?.isEmpty == false)
     }
 
