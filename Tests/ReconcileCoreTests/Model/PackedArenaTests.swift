@@ -1,5 +1,17 @@
+import Dispatch
+import Synchronization
 import Testing
 @testable import ReconcileCore
+
+/// Lets two tasks start their work at the same moment (each waits, for at most a second, until
+/// both have arrived), so that what they do really overlaps.
+private final class StartLine: Sendable {
+    private let arrived = Mutex(0)
+    func wait(for parties: Int) {
+        arrived.withLock { $0 += 1 }
+        for _ in 0..<1_000_000 where arrived.withLock({ $0 }) < parties {}
+    }
+}
 
 @Suite struct PackedArenaTests {
     static let image = "ghcr.io/stackloklabs/gofetch/server:1.0.0"
@@ -54,24 +66,27 @@ import Testing
     }
 
     /// A copied snapshot shares its chunk; copies written on two threads at once must not write
-    /// the same bytes (each starts a chunk of its own).
-    @Test func copiesOfASnapshotWriteToChunksOfTheirOwn() async throws {
+    /// the same bytes (each starts a chunk of its own). Dispatch's threads, not the test pool's,
+    /// so that both really run at once.
+    @Test func copiesOfASnapshotWriteToChunksOfTheirOwn() throws {
         let base = Snapshot([Self.server(0), Self.server(1)], packed: true)
         let count = 3_000
-        @Sendable func filled(_ tag: String) -> Snapshot {
+        let tags = ["a", "b"]
+        let start = StartLine()
+        let filled = Mutex([String: Snapshot]())
+        DispatchQueue.concurrentPerform(iterations: tags.count) { t in
             var copy = base
-            for i in 2..<count { copy.upsert(Self.server(i, image: "\(tag)-image-\(i % 5)", padding: i % 13), packed: true) }
-            return copy
+            start.wait(for: tags.count)
+            for i in 2..<count { copy.upsert(Self.server(i, image: "\(tags[t])-image-\(i % 5)", padding: i % 13), packed: true) }
+            filled.withLock { $0[tags[t]] = copy }
         }
-        async let a = filled("a")
-        async let b = filled("b")
-        let (sa, sb) = await (a, b)
-        for (tag, s) in [("a", sa), ("b", sb)] {
+        for (tag, s) in filled.withLock({ $0 }) {
             for i in 0..<count {
                 let expected = i < 2 ? Self.server(i) : Self.server(i, image: "\(tag)-image-\(i % 5)", padding: i % 13)
                 #expect(s.get(expected.key).map { PackedSnapshotTests.identicalObjects($0, expected) } == true, "\(tag) \(i)")
             }
         }
+        #expect(filled.withLock { $0.count } == 2)
         #expect(base.count == 2)
     }
 
