@@ -1,7 +1,1 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
-exit(CLI.run(arguments: Array(CommandLine.arguments.dropFirst())))
+CLI.run(arguments: Array(CommandLine.arguments.dropFirst()))
