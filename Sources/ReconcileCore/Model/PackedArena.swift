@@ -86,6 +86,9 @@ struct PackedArena: Sendable {
             current = Writer(chunk: PackedChunk(capacity: Self.chunkBytes))
             writer = current
             guard let fresh = PackedObject.encode(object, sharing: [:]) else { return nil }
+            // Written out, its shared strings make it at most 2.5 times longer: still within a
+            // fresh chunk, but never write past one.
+            guard fresh.bytes.count <= current.chunk.room else { return PackedObject(object) }
             encoded = fresh
         }
         let start = current.used
