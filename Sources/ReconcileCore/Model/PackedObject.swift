@@ -28,7 +28,7 @@ public struct PackedObject: Sendable {
     /// `PackedArena` instead). Nil when the tree nests deeper than `maxDepth` (the decoder's
     /// limit): keep such an object as a tree.
     public init?(_ object: KubeObject) {
-        guard let encoded = Self.encode(object, sharing: [:]) else { return nil }
+        guard let encoded = Self.encode(object, sharing: nil) else { return nil }
         self.init(bytes: encoded.bytes)
     }
 
@@ -52,9 +52,10 @@ public struct PackedObject: Sendable {
     var bytes: [UInt8] { withDecoder { Array($0.buffer[$0.at..<$0.end]) } }
 
     /// The encoding of `object`, strings that `known` lists written as references to them; and
-    /// where, in the returned bytes, each string that could be shared later starts. Nil when too
-    /// deep to pack.
-    static func encode(_ object: KubeObject, sharing known: [String: UInt32]) -> (bytes: [UInt8], fresh: [(String, Int)])? {
+    /// where, in the returned bytes, each string that could be shared later starts (nothing is
+    /// looked up or noted when `known` is nil: an object packed on its own). Nil when too deep
+    /// to pack.
+    static func encode(_ object: KubeObject, sharing known: [String: UInt32]?) -> (bytes: [UInt8], fresh: [(String, Int)])? {
         var encoder = Encoder(known: known)
         encoder.out.reserveCapacity(1024)
         guard encoder.encode(map: object.root, depth: 1) else { return nil }
@@ -155,11 +156,11 @@ public struct PackedObject: Sendable {
 
     private struct Encoder {
         var out: [UInt8] = []
-        /// Strings already in the chunk the bytes will go to, by offset.
-        let known: [String: UInt32]
+        /// Strings already in the chunk the bytes will go to, by offset; nil when not sharing.
+        let known: [String: UInt32]?
         /// Strings written out here that a later object could refer to, by offset in `out`.
         var fresh: [(String, Int)] = []
-        init(known: [String: UInt32]) { self.known = known }
+        init(known: [String: UInt32]?) { self.known = known }
 
         mutating func encode(_ value: Value, depth: Int) -> Bool {
             switch value {
@@ -208,7 +209,7 @@ public struct PackedObject: Sendable {
                 return
             }
             let n = s.utf8.count
-            if n >= PackedArena.shortestShared {
+            if n >= PackedArena.shortestShared, let known {
                 if let offset = known[s] {
                     varint(UInt64(n) << 2 | 2)
                     varint(UInt64(offset))
