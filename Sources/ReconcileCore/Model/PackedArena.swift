@@ -76,15 +76,16 @@ struct PackedArena: Sendable {
     /// `object` packed into the current chunk (a new one when it does not fit, or a chunk of its
     /// own when it is large); nil when it is too deep to pack.
     mutating func pack(_ object: KubeObject) -> PackedObject? {
-        if writer == nil || !isKnownUniquelyReferenced(&writer) {
-            writer = Writer(chunk: PackedChunk(capacity: Self.chunkBytes))
+        var current: Writer
+        if isKnownUniquelyReferenced(&writer), let owned = writer {
+            current = owned
+        } else {
+            current = startChunk()
         }
-        guard var current = writer else { return PackedObject(object) }
         guard var encoded = PackedObject.encode(object, sharing: current.known) else { return nil }
         if encoded.bytes.count > Self.largestShared { return PackedObject(object) }
         if encoded.bytes.count > current.chunk.room - current.used {
-            current = Writer(chunk: PackedChunk(capacity: Self.chunkBytes))
-            writer = current
+            current = startChunk()
             guard let fresh = PackedObject.encode(object, sharing: [:]) else { return nil }
             // Written out, its shared strings make it at most 2.5 times longer: still within a
             // fresh chunk, but never write past one.
@@ -98,5 +99,12 @@ struct PackedArena: Sendable {
             current.known[s] = UInt32(start + offset)
         }
         return PackedObject(chunk: current.chunk, start: start, count: encoded.bytes.count)
+    }
+
+    /// A new, empty chunk, from now on the one written to.
+    private mutating func startChunk() -> Writer {
+        let fresh = Writer(chunk: PackedChunk(capacity: Self.chunkBytes))
+        writer = fresh
+        return fresh
     }
 }
