@@ -85,9 +85,10 @@ public enum APIVersion {
         // The operator's own group comes back as the shared constant, not a new 21-byte string.
         let utf8 = apiVersion.utf8
         guard let slash = utf8.firstIndex(of: 0x2F) else { return "" }
-        let group = utf8[..<slash]
-        if group.elementsEqual(Kinds.toolhiveGroup.utf8) { return Kinds.toolhiveGroup }
-        return String(Substring(group))
+        // Compared as a Substring (one memory comparison), not element by element.
+        let group = Substring(utf8[..<slash])
+        if group == Kinds.toolhiveGroup { return Kinds.toolhiveGroup }
+        return String(group)
     }
     /// `apps/v1` → `v1`.
     public static func version(of apiVersion: String) -> String {
