@@ -333,6 +333,30 @@ enum CLIPaths {
         }
     }
 
+    /// Enough servers for many chunks on every worker, with the builders' shared parts printed at
+    /// two platforms' values: the streamed plan is the whole plan written at once.
+    @Test(arguments: ["kubernetes", "openshift"])
+    func simulateStreamsALargePlanInOrder(platform: String) throws {
+        var yaml = ""
+        for i in 0..<150 {
+            yaml += """
+                ---
+                apiVersion: toolhive.stacklok.dev/v1beta1
+                kind: MCPServer
+                metadata: {name: s\(i), namespace: ns\(i % 7)}
+                spec: {image: example/fetch:\(i % 3), transport: \(i % 2 == 0 ? "sse" : "streamable-http"), proxyPort: \(8000 + i % 5)}
+
+                """
+        }
+        let environment = ["TOOLHIVE_PLATFORM": platform]
+        let out = run(["simulate", "-"], stdin: yaml, environment: environment)
+        #expect(out.exitCode == 0, "\(out.stderr)")
+        let snapshot = try SnapshotLoader().load([InputSource(path: "-", bytes: Array(yaml.utf8))])
+        let env = OperatorEnvironment(variables: environment, now: .simulationEpoch)
+        #expect(out.stdout == YAMLWriter.write(Simulator.simulate(snapshot, env: env).value()))
+        #expect(out.stdout.components(separatedBy: "- controller: MCPServer").count == 151)
+    }
+
     @Test func convergeStreamsTheGoldenList() throws {
         var checked = 0
         for input in Self.inputs {

@@ -114,6 +114,45 @@ public enum ProxyDeploymentBuilder {
         return nil
     }
 
+    // The parts of the Deployment that no input changes, built once: every server's plan shares
+    // them, which also lets the YAML writer print them once (`SharedDesiredParts`).
+    static let startupProbe = probe(initialDelay: nil, period: 5, timeout: 3, failureThreshold: 18)
+    static let livenessProbe = probe(initialDelay: 30, period: 10, timeout: 5, failureThreshold: 3)
+    static let readinessProbe = probe(initialDelay: 5, period: 5, timeout: 3, failureThreshold: 3)
+    /// The pod's security context; OpenShift assigns the user and group ids itself.
+    static let podSecurity = podSecurityContext(openShift: false)
+    static let podSecurityOpenShift = podSecurityContext(openShift: true)
+    /// The proxy container's security context, likewise.
+    static let containerSecurity = containerSecurityContext(openShift: false)
+    static let containerSecurityOpenShift = containerSecurityContext(openShift: true)
+
+    private static func podSecurityContext(openShift: Bool) -> Value {
+        var podSecurity = OrderedMap()
+        podSecurity["runAsNonRoot"] = true
+        if !openShift {
+            podSecurity["runAsUser"] = 1000
+            podSecurity["runAsGroup"] = 1000
+            podSecurity["fsGroup"] = 1000
+        }
+        podSecurity["seccompProfile"] = ["type": "RuntimeDefault"]
+        return .object(podSecurity)
+    }
+
+    private static func containerSecurityContext(openShift: Bool) -> Value {
+        var containerSecurity = OrderedMap()
+        containerSecurity["privileged"] = false
+        containerSecurity["runAsNonRoot"] = true
+        if !openShift {
+            containerSecurity["runAsUser"] = 1000
+            containerSecurity["runAsGroup"] = 1000
+        }
+        containerSecurity["allowPrivilegeEscalation"] = false
+        containerSecurity["readOnlyRootFilesystem"] = true
+        containerSecurity["seccompProfile"] = ["type": "RuntimeDefault"]
+        containerSecurity["capabilities"] = ["drop": ["ALL"]]
+        return .object(containerSecurity)
+    }
+
     static func probe(initialDelay: Int64?, period: Int64, timeout: Int64, failureThreshold: Int64) -> Value {
         var p = OrderedMap()
         p["httpGet"] = ["path": "/health", "port": "http"]
@@ -142,27 +181,6 @@ public enum ProxyDeploymentBuilder {
         podAnnotations = Labels.merge(operator: podAnnotations, user: s.proxyDeployment.podAnnotations)
         podAnnotations = Labels.merge(operator: podAnnotations, user: extraPodAnnotations)
 
-        var podSecurity = OrderedMap()
-        podSecurity["runAsNonRoot"] = true
-        if !openShift {
-            podSecurity["runAsUser"] = 1000
-            podSecurity["runAsGroup"] = 1000
-            podSecurity["fsGroup"] = 1000
-        }
-        podSecurity["seccompProfile"] = ["type": "RuntimeDefault"]
-
-        var containerSecurity = OrderedMap()
-        containerSecurity["privileged"] = false
-        containerSecurity["runAsNonRoot"] = true
-        if !openShift {
-            containerSecurity["runAsUser"] = 1000
-            containerSecurity["runAsGroup"] = 1000
-        }
-        containerSecurity["allowPrivilegeEscalation"] = false
-        containerSecurity["readOnlyRootFilesystem"] = true
-        containerSecurity["seccompProfile"] = ["type": "RuntimeDefault"]
-        containerSecurity["capabilities"] = ["drop": ["ALL"]]
-
         var args: [Value] = ["run"]
         if let podPatch { args.append(.string("--k8s-pod-patch=\(podPatch)")) }
         args.append(.string(s.image))
@@ -176,17 +194,17 @@ public enum ProxyDeploymentBuilder {
         container["env"] = .array(Self.env(s))
         if let r = resources(s) { container["resources"] = r }
         container["volumeMounts"] = .array(mounts)
-        container["startupProbe"] = probe(initialDelay: nil, period: 5, timeout: 3, failureThreshold: 18)
-        container["livenessProbe"] = probe(initialDelay: 30, period: 10, timeout: 5, failureThreshold: 3)
-        container["readinessProbe"] = probe(initialDelay: 5, period: 5, timeout: 3, failureThreshold: 3)
-        container["securityContext"] = .object(containerSecurity)
+        container["startupProbe"] = startupProbe
+        container["livenessProbe"] = livenessProbe
+        container["readinessProbe"] = readinessProbe
+        container["securityContext"] = openShift ? containerSecurityOpenShift : containerSecurity
 
         var podSpec = OrderedMap()
         podSpec["serviceAccountName"] = .string(Naming.serverProxyRunner(server.name))
         let pullSecrets = imagePullSecrets(s, env: env)
         if !pullSecrets.isEmpty { podSpec["imagePullSecrets"] = .array(pullSecrets.map { ["name": .string($0)] }) }
         podSpec["terminationGracePeriodSeconds"] = 30
-        podSpec["securityContext"] = .object(podSecurity)
+        podSpec["securityContext"] = openShift ? podSecurityOpenShift : podSecurity
         podSpec["containers"] = [.object(container)]
         podSpec["volumes"] = .array(volumes)
 

@@ -217,6 +217,10 @@ public struct OrderedMap: Sendable, Sequence {
     /// The values in order (a new array: iterate the map itself in hot loops).
     public var values: [Value] { entries.map(\.value) }
 
+    /// Where the entries are stored: the same for copies of this map until one of them changes
+    /// (see `YAMLRenderCache`).
+    var storageAddress: UInt { entries.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) } }
+
     /// Room for `n` entries in all, so a known number of additions doesn't double the storage.
     public mutating func reserveCapacity(_ n: Int) {
         entries.reserveCapacity(n)

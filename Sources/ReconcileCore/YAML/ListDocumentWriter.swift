@@ -24,7 +24,8 @@ public struct ListDocumentWriter: Sendable {
     public func start(into out: inout [UInt8]) {
         switch format {
         case .yaml:
-            if !header.isEmpty { YAMLWriter.emitMap(header, indent: 0, firstPadded: true, into: &out) }
+            var cache = YAMLRenderCache.off
+            if !header.isEmpty { YAMLWriter.emitMap(header, indent: 0, firstPadded: true, into: &out, cache: &cache) }
             YAMLWriter.emitKey(listKey, into: &out)
             out.append(0x3A)
         case .json:
@@ -42,10 +43,11 @@ public struct ListDocumentWriter: Sendable {
         }
     }
 
-    /// One item's bytes, independent of its position in the list.
-    public func encode(_ item: Value, into out: inout [UInt8]) {
+    /// One item's bytes, independent of its position in the list. `cache` carries collections
+    /// already printed from item to item (YAML only); the bytes are the same without it.
+    public func encode(_ item: Value, into out: inout [UInt8], cache: inout YAMLRenderCache) {
         switch format {
-        case .yaml: YAMLWriter.emitSequence([item], indent: 0, firstPadded: true, into: &out)
+        case .yaml: YAMLWriter.emitSequence([item], indent: 0, firstPadded: true, into: &out, cache: &cache)
         case .json: JSONWriter.emit(item, into: &out, indent: 2, sortKeys: false)
         }
     }
@@ -66,7 +68,8 @@ public struct ListDocumentWriter: Sendable {
     /// Encodes and appends one item.
     public mutating func append(_ item: Value, into out: inout [UInt8]) {
         var bytes: [UInt8] = []
-        encode(item, into: &bytes)
+        var cache = YAMLRenderCache.off
+        encode(item, into: &bytes, cache: &cache)
         append(encoded: bytes[...], into: &out)
     }
 

@@ -26,9 +26,10 @@ public enum YAMLWriter {
     }
 
     static func emitDocument(_ value: Value, into out: inout [UInt8]) {
+        var cache = YAMLRenderCache.off
         switch value {
-        case .object(let m) where !m.isEmpty: emitMap(m, indent: 0, firstPadded: true, into: &out)
-        case .array(let a) where !a.isEmpty: emitSequence(a, indent: 0, firstPadded: true, into: &out)
+        case .object(let m) where !m.isEmpty: emitMap(m, indent: 0, firstPadded: true, into: &out, cache: &cache)
+        case .array(let a) where !a.isEmpty: emitSequence(a, indent: 0, firstPadded: true, into: &out, cache: &cache)
         default:
             emitScalar(value, indent: 0, into: &out)
             out.append(0x0A)
@@ -47,8 +48,38 @@ public enum YAMLWriter {
     }
 
     /// Entries at indentation `indent`; the first one's padding is already written when it follows
-    /// a sequence dash ("- name: x").
-    static func emitMap(_ m: OrderedMap, indent: Int, firstPadded: Bool, into out: inout [UInt8]) {
+    /// a sequence dash ("- name: x"). A collection `cache` has printed before is copied from it.
+    static func emitMap(_ m: OrderedMap, indent: Int, firstPadded: Bool, into out: inout [UInt8], cache: inout YAMLRenderCache) {
+        if cache.isOff { return printMap(m, indent: indent, firstPadded: firstPadded, into: &out, cache: &cache) }
+        let address = m.storageAddress
+        switch cache.lookup(address, indent: indent, firstPadded: firstPadded) {
+        case .printed(let bytes):
+            out.append(contentsOf: bytes)
+        case .other:
+            printMap(m, indent: indent, firstPadded: firstPadded, into: &out, cache: &cache)
+        case .printNow:
+            let start = out.count
+            printMap(m, indent: indent, firstPadded: firstPadded, into: &out, cache: &cache)
+            cache.keep(address, indent: indent, firstPadded: firstPadded, bytes: out[start...])
+        }
+    }
+
+    static func emitSequence(_ items: [Value], indent: Int, firstPadded: Bool, into out: inout [UInt8], cache: inout YAMLRenderCache) {
+        if cache.isOff { return printSequence(items, indent: indent, firstPadded: firstPadded, into: &out, cache: &cache) }
+        let address = items.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        switch cache.lookup(address, indent: indent, firstPadded: firstPadded) {
+        case .printed(let bytes):
+            out.append(contentsOf: bytes)
+        case .other:
+            printSequence(items, indent: indent, firstPadded: firstPadded, into: &out, cache: &cache)
+        case .printNow:
+            let start = out.count
+            printSequence(items, indent: indent, firstPadded: firstPadded, into: &out, cache: &cache)
+            cache.keep(address, indent: indent, firstPadded: firstPadded, bytes: out[start...])
+        }
+    }
+
+    private static func printMap(_ m: OrderedMap, indent: Int, firstPadded: Bool, into out: inout [UInt8], cache: inout YAMLRenderCache) {
         var first = true
         for (k, v) in m {
             if !(first && !firstPadded) { pad(indent, &out) }
@@ -58,10 +89,10 @@ public enum YAMLWriter {
             switch v {
             case .object(let child) where !child.isEmpty:
                 out.append(0x0A)
-                emitMap(child, indent: indent + 2, firstPadded: true, into: &out)
+                emitMap(child, indent: indent + 2, firstPadded: true, into: &out, cache: &cache)
             case .array(let items) where !items.isEmpty:
                 out.append(0x0A)
-                emitSequence(items, indent: indent, firstPadded: true, into: &out)
+                emitSequence(items, indent: indent, firstPadded: true, into: &out, cache: &cache)
             default:
                 out.append(0x20)
                 emitScalar(v, indent: indent, into: &out)
@@ -70,7 +101,7 @@ public enum YAMLWriter {
         }
     }
 
-    static func emitSequence(_ items: [Value], indent: Int, firstPadded: Bool, into out: inout [UInt8]) {
+    private static func printSequence(_ items: [Value], indent: Int, firstPadded: Bool, into out: inout [UInt8], cache: inout YAMLRenderCache) {
         var first = true
         for item in items {
             if !(first && !firstPadded) { pad(indent, &out) }
@@ -79,9 +110,9 @@ public enum YAMLWriter {
             out.append(0x20)
             switch item {
             case .object(let m) where !m.isEmpty:
-                emitMap(m, indent: indent + 2, firstPadded: false, into: &out)
+                emitMap(m, indent: indent + 2, firstPadded: false, into: &out, cache: &cache)
             case .array(let a) where !a.isEmpty:
-                emitSequence(a, indent: indent + 2, firstPadded: false, into: &out)
+                emitSequence(a, indent: indent + 2, firstPadded: false, into: &out, cache: &cache)
             default:
                 emitScalar(item, indent: indent, into: &out)
                 out.append(0x0A)

@@ -25,23 +25,30 @@ enum StreamedDocument {
             var buffer: [UInt8] = []
             buffer.reserveCapacity(flushBytes + flushBytes / 2)
             writer.start(into: &buffer)
-            let workers = ProcessEnvironment.processorCount
-            let window = chunkSize * workers * 2
-            var base = 0
-            while base < count {
-                let end = min(count, base + window)
-                for chunk in encodeInParallel(base..<end, writer: writer, item: item) {
-                    var start = 0
-                    for itemEnd in chunk.ends {
-                        writer.append(encoded: chunk.bytes[start..<itemEnd], into: &buffer)
-                        start = itemEnd
-                        if buffer.count >= flushBytes {
-                            write(buffer)
-                            buffer.removeAll(keepingCapacity: true)
-                        }
+            let chunks = (count + chunkSize - 1) / chunkSize
+            let workers = max(1, min(ProcessEnvironment.processorCount, chunks))
+            let pipeline = EncodingPipeline(chunks: chunks, lookahead: workers * 2)
+            let encoder = writer  // encoding reads only the format; the writer's count stays here
+            for _ in 0..<workers {
+                DispatchQueue.global().async {
+                    var cache = YAMLRenderCache(constants: SharedDesiredParts.all)
+                    pipeline.work { c in
+                        let lo = c * chunkSize
+                        return encode(lo..<min(count, lo + chunkSize), writer: encoder, item: item, cache: &cache)
                     }
                 }
-                base = end
+            }
+            for c in 0..<chunks {
+                let chunk = pipeline.take(c)
+                var start = 0
+                for itemEnd in chunk.ends {
+                    writer.append(encoded: chunk.bytes[start..<itemEnd], into: &buffer)
+                    start = itemEnd
+                    if buffer.count >= flushBytes {
+                        write(buffer)
+                        buffer.removeAll(keepingCapacity: true)
+                    }
+                }
             }
             writer.finish(into: &buffer)
             write(buffer)
@@ -56,30 +63,74 @@ enum StreamedDocument {
     }
 
     /// One chunk's items encoded back to back: `ends[i]` is where item i's bytes end.
-    private struct EncodedChunk: Sendable {
+    fileprivate struct EncodedChunk: Sendable {
         var bytes: [UInt8] = []
         var ends: [Int] = []
     }
 
-    /// Encodes `range` in chunks on all cores; the result keeps the range's order. A chunk's
-    /// items share one buffer, sized from the first item: growing a fresh buffer per item (a
-    /// fresh server's reconcile prints ~11 KB) copied every item's bytes several times.
-    private static func encodeInParallel(_ range: Range<Int>, writer: ListDocumentWriter, item: @Sendable (Int) -> Value) -> [EncodedChunk] {
-        let chunks = (range.count + chunkSize - 1) / chunkSize
-        let results = Mutex([EncodedChunk](repeating: EncodedChunk(), count: chunks))
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let lo = range.lowerBound + c * chunkSize
-            let hi = min(range.upperBound, lo + chunkSize)
-            var encoded = EncodedChunk()
-            encoded.ends.reserveCapacity(hi - lo)
-            for i in lo..<hi {
-                writer.encode(item(i), into: &encoded.bytes)
-                if i == lo { encoded.bytes.reserveCapacity(encoded.bytes.count * (hi - lo)) }
-                encoded.ends.append(encoded.bytes.count)
-            }
-            results.withLock { $0[c] = encoded }
+    /// Encodes `range` into one buffer, sized from the first item: growing a fresh buffer per
+    /// item (a fresh server's reconcile prints ~11 KB) copied every item's bytes several times.
+    private static func encode(_ range: Range<Int>, writer: ListDocumentWriter, item: (Int) -> Value, cache: inout YAMLRenderCache) -> EncodedChunk {
+        var encoded = EncodedChunk()
+        encoded.ends.reserveCapacity(range.count)
+        for i in range {
+            writer.encode(item(i), into: &encoded.bytes, cache: &cache)
+            if i == range.lowerBound { encoded.bytes.reserveCapacity(encoded.bytes.count * range.count) }
+            encoded.ends.append(encoded.bytes.count)
         }
-        return results.withLock { $0 }
+        return encoded
+    }
+}
+
+/// Chunks encoded by worker threads and taken in order by the writing thread, at most
+/// `lookahead` chunks ahead of it. The workers never wait for the writer between windows (a
+/// barrier per window left a core idle while the other finished its chunk and while output was
+/// copied), and memory still holds a bounded window of output.
+private final class EncodingPipeline: Sendable {
+    private let chunks: Int
+    private let lookahead: Int
+    /// Chunk `c` waits in slot `c % lookahead` until taken; a slot is reused only after its
+    /// chunk was taken, because a worker claims a chunk only with a free token.
+    private let slots: Mutex<[StreamedDocument.EncodedChunk?]>
+    private let filled: [DispatchSemaphore]
+    private let free: DispatchSemaphore
+    private let next = Mutex(0)
+
+    init(chunks: Int, lookahead: Int) {
+        self.chunks = chunks
+        self.lookahead = max(1, lookahead)
+        slots = Mutex([StreamedDocument.EncodedChunk?](repeating: nil, count: max(1, lookahead)))
+        filled = (0..<max(1, lookahead)).map { _ in DispatchSemaphore(value: 0) }
+        free = DispatchSemaphore(value: max(1, lookahead))
+    }
+
+    /// Claims chunks in order and encodes them until none are left.
+    func work(_ encode: (Int) -> StreamedDocument.EncodedChunk) {
+        while true {
+            free.wait()
+            let c = next.withLock { n in
+                defer { n += 1 }
+                return n
+            }
+            guard c < chunks else {
+                free.signal()  // lets the other workers see the end too
+                return
+            }
+            let encoded = encode(c)
+            slots.withLock { $0[c % lookahead] = encoded }
+            filled[c % lookahead].signal()
+        }
+    }
+
+    /// Chunk `c`, once encoded; chunks must be taken in order 0, 1, 2...
+    func take(_ c: Int) -> StreamedDocument.EncodedChunk {
+        filled[c % lookahead].wait()
+        let chunk = slots.withLock { slots in
+            defer { slots[c % lookahead] = nil }
+            return slots[c % lookahead] ?? StreamedDocument.EncodedChunk()
+        }
+        free.signal()
+        return chunk
     }
 }
 

@@ -52,7 +52,8 @@ import Testing
         for item in Self.items {
             direct.append(item, into: &a)
             var bytes: [UInt8] = []
-            joined.encode(item, into: &bytes)
+            var cache = YAMLRenderCache.off
+            joined.encode(item, into: &bytes, cache: &cache)
             joined.append(encoded: bytes[...], into: &b)
         }
         #expect(a == b)
