@@ -3,6 +3,33 @@ import Testing
 @testable import ReconcileCore
 
 @Suite struct YAMLWriterTests {
+    /// The eight-bytes-at-once check agrees with the byte check: every byte value in every
+    /// position among allowed neighbours, and every pair of byte values in two positions.
+    @Test func identifierBytesAgreeWithTheByteCheck() {
+        let allowed = Array("aZ09-./:@_".utf8)
+        for position in 0..<8 {
+            for b in 0...255 {
+                var bytes = (0..<8).map { allowed[$0 % allowed.count] }
+                bytes[position] = UInt8(b)
+                let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                #expect(YAMLWriter.identifierBytes(word) == YAMLWriter.isIdentifierByte(UInt8(b)), "byte \(b) at \(position)")
+            }
+        }
+        var disagreements = 0
+        for a in 0...255 {
+            for b in 0...255 {
+                let bytes: [UInt8] = [UInt8(a), 0x61, 0x2D, UInt8(b), 0x5A, 0x39, 0x5F, 0x40]
+                let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                let expected = bytes.allSatisfy(YAMLWriter.isIdentifierByte)
+                if YAMLWriter.identifierBytes(word) != expected { disagreements += 1 }
+            }
+        }
+        #expect(disagreements == 0)
+        #expect(YAMLWriter.write(["a-very.long/identifier:with@all_of-them9": "x"]) == "a-very.long/identifier:with@all_of-them9: x\n")
+        #expect(YAMLWriter.write(["key": "abcdefgh ijklmnop"]) == "key: abcdefgh ijklmnop\n")
+        #expect(YAMLWriter.write(["key": "abcdefgh:"]) == "key: 'abcdefgh:'\n")
+    }
+
     @Test func kubectlLayout() {
         let v: Value = [
             "apiVersion": "v1",
