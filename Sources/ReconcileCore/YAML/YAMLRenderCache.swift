@@ -100,4 +100,32 @@ public struct YAMLRenderCache: Sendable {
         guard let i = find(address) else { return }
         slots[i]?.printed.append((indent, firstPadded, Array(bytes)))
     }
+
+    /// What the writer does about one collection: nothing more (its bytes came from the cache),
+    /// print it, or print it and then `end` keeps what it printed.
+    struct Step {
+        var needsPrinting = true
+        var keep: (address: UInt, indent: Int, firstPadded: Bool, start: Int)? = nil
+    }
+
+    /// Appends the kept bytes of the collection stored at `address` (nil: not cached) when there
+    /// are some; otherwise says how to print it.
+    mutating func begin(_ address: UInt?, indent: Int, firstPadded: Bool, into out: inout [UInt8]) -> Step {
+        guard let address else { return Step() }
+        switch lookup(address, indent: indent, firstPadded: firstPadded) {
+        case .printed(let bytes):
+            out.append(contentsOf: bytes)
+            return Step(needsPrinting: false)
+        case .other:
+            return Step()
+        case .printNow:
+            return Step(keep: (address, indent, firstPadded, out.count))
+        }
+    }
+
+    /// After printing what `begin` asked for: keeps the bytes printed since, when asked to.
+    mutating func end(_ step: Step, out: [UInt8]) {
+        guard let k = step.keep else { return }
+        keep(k.address, indent: k.indent, firstPadded: k.firstPadded, bytes: out[k.start...])
+    }
 }

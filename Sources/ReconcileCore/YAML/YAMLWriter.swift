@@ -50,33 +50,18 @@ public enum YAMLWriter {
     /// Entries at indentation `indent`; the first one's padding is already written when it follows
     /// a sequence dash ("- name: x"). A collection `cache` has printed before is copied from it.
     static func emitMap(_ m: OrderedMap, indent: Int, firstPadded: Bool, into out: inout [UInt8], cache: inout YAMLRenderCache) {
-        if cache.isOff { return printMap(m, indent: indent, firstPadded: firstPadded, into: &out, cache: &cache) }
-        let address = m.storageAddress
-        switch cache.lookup(address, indent: indent, firstPadded: firstPadded) {
-        case .printed(let bytes):
-            out.append(contentsOf: bytes)
-        case .other:
-            printMap(m, indent: indent, firstPadded: firstPadded, into: &out, cache: &cache)
-        case .printNow:
-            let start = out.count
-            printMap(m, indent: indent, firstPadded: firstPadded, into: &out, cache: &cache)
-            cache.keep(address, indent: indent, firstPadded: firstPadded, bytes: out[start...])
-        }
+        let step = cache.begin(cache.isOff ? nil : m.storageAddress, indent: indent, firstPadded: firstPadded, into: &out)
+        guard step.needsPrinting else { return }
+        printMap(m, indent: indent, firstPadded: firstPadded, into: &out, cache: &cache)
+        cache.end(step, out: out)
     }
 
     static func emitSequence(_ items: [Value], indent: Int, firstPadded: Bool, into out: inout [UInt8], cache: inout YAMLRenderCache) {
-        if cache.isOff { return printSequence(items, indent: indent, firstPadded: firstPadded, into: &out, cache: &cache) }
-        let address = items.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
-        switch cache.lookup(address, indent: indent, firstPadded: firstPadded) {
-        case .printed(let bytes):
-            out.append(contentsOf: bytes)
-        case .other:
-            printSequence(items, indent: indent, firstPadded: firstPadded, into: &out, cache: &cache)
-        case .printNow:
-            let start = out.count
-            printSequence(items, indent: indent, firstPadded: firstPadded, into: &out, cache: &cache)
-            cache.keep(address, indent: indent, firstPadded: firstPadded, bytes: out[start...])
-        }
+        let address = cache.isOff ? nil : items.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        let step = cache.begin(address, indent: indent, firstPadded: firstPadded, into: &out)
+        guard step.needsPrinting else { return }
+        printSequence(items, indent: indent, firstPadded: firstPadded, into: &out, cache: &cache)
+        cache.end(step, out: out)
     }
 
     private static func printMap(_ m: OrderedMap, indent: Int, firstPadded: Bool, into out: inout [UInt8], cache: inout YAMLRenderCache) {
