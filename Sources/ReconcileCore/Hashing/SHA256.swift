@@ -43,9 +43,15 @@ public struct SHA256: Sendable {
             buffer.append(contentsOf: UnsafeBufferPointer(start: base, count: take))
             i = take
             guard buffer.count == 64 else { return }
-            let block = buffer
-            block.withUnsafeBufferPointer { compress($0.baseAddress ?? base) }
-            buffer.removeAll(keepingCapacity: true)
+            // Moved out while it is compressed (`compress` changes `self`), then put back empty:
+            // its storage stays unique, so no copy is made.
+            var block: [UInt8] = []
+            swap(&block, &buffer)
+            block.withUnsafeBufferPointer { b in
+                if let start = b.baseAddress { compress(start) }
+            }
+            block.removeAll(keepingCapacity: true)
+            buffer = block
         }
         while i + 64 <= bytes.count {
             compress(base + i)
