@@ -3,15 +3,16 @@ import KubeAdapter
 import ReconcileCore
 import Synchronization
 
-/// Prints a Plan or List document item by item: items are produced in parallel, a window at a
-/// time, and written in order, so memory holds one window of output instead of the whole
-/// document and both cores work on a large plan. The bytes are those of writing the whole tree.
+/// Prints a Plan or List document item by item: items are produced in chunks on every core, at
+/// most two chunks per core ahead of the thread that writes them in order, so memory holds a few
+/// chunks of output instead of the whole document and both cores work on a large plan. The
+/// bytes are those of writing the whole tree.
 enum StreamedDocument {
     /// Hand the buffer to standard output once it holds this much (a pipe holds 64 KiB).
     static let flushBytes = 1 << 16
     /// Items per parallel task: enough to outweigh scheduling (a fresh server's reconcile takes
-    /// ~0.1 ms), few enough to balance the cores and to keep a window's output small: a window
-    /// is two chunks per core, and a fresh server's reconcile prints ~11 KB. With 16 items a
+    /// ~0.1 ms), few enough to balance the cores and to keep the output waiting to be written
+    /// small: two chunks per core, and a fresh server's reconcile prints ~11 KB. With 16 items a
     /// chunk and a 256 KiB buffer, output was ~1.4 MB of `simulate`'s peak at 10,000 servers.
     static let chunkSize = 4
 
