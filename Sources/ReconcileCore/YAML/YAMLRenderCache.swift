@@ -58,9 +58,14 @@ public struct YAMLRenderCache: Sendable {
     static func address(of value: Value) -> UInt? {
         switch value {
         case .object(let m) where !m.isEmpty: return m.storageAddress
-        case .array(let a) where !a.isEmpty: return a.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        case .array(let a) where !a.isEmpty: return address(of: a)
         default: return nil
         }
+    }
+
+    /// Where a list's elements are stored (`OrderedMap.storageAddress` for a map's).
+    static func address(of items: [Value]) -> UInt {
+        items.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
     }
 
     private func slot(_ address: UInt) -> Int {

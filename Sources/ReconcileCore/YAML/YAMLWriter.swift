@@ -57,7 +57,7 @@ public enum YAMLWriter {
     }
 
     static func emitSequence(_ items: [Value], indent: Int, firstPadded: Bool, into out: inout [UInt8], cache: inout YAMLRenderCache) {
-        let address = cache.isOff ? nil : items.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        let address = cache.isOff ? nil : YAMLRenderCache.address(of: items)
         let step = cache.begin(address, indent: indent, firstPadded: firstPadded, into: &out)
         guard step.needsPrinting else { return }
         printSequence(items, indent: indent, firstPadded: firstPadded, into: &out, cache: &cache)

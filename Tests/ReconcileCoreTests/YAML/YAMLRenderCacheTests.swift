@@ -67,7 +67,7 @@ import Testing
         // A copy that changed has storage of its own: not a constant.
         var copy = Self.list.arrayValue ?? []
         copy[0] = "b"
-        let copyAddress = copy.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        let copyAddress = YAMLRenderCache.address(of: copy)
         guard case .other = cache.lookup(copyAddress, indent: 2, firstPadded: true) else {
             Issue.record("a changed copy is not the constant")
             return
