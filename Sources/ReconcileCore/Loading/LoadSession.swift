@@ -19,13 +19,17 @@ public struct LoadSession: Sendable {
     /// of its tree one by one (`ListItemDetacher`). False parses each file whole into trees, the
     /// reference the tests compare the split reading with.
     public let splitDocuments: Bool
+    /// Where YAML pieces are parsed (`PieceParser`): the results, and so the objects and errors,
+    /// are the same wherever.
+    public let pieceParser: PieceParser
     private var errors: [LoadError] = []
     private var file: FileLoad?
 
-    public init(loader: SnapshotLoader, recordPositions: Bool = false, splitDocuments: Bool = true) {
+    public init(loader: SnapshotLoader, recordPositions: Bool = false, splitDocuments: Bool = true, pieceParser: PieceParser = .inline) {
         self.loader = loader
         self.recordPositions = recordPositions
         self.splitDocuments = splitDocuments
+        self.pieceParser = pieceParser
     }
 
     /// The file being read.
@@ -116,7 +120,7 @@ public struct LoadSession: Sendable {
     }
 
     private var yamlReading: FileLoad.Reading {
-        splitDocuments ? .documents(YAMLDocumentStream(recordPositions: recordPositions, detacher: detacher)) : .whole([], json: false)
+        splitDocuments ? .documents(YAMLDocumentStream(recordPositions: recordPositions, detacher: detacher, parser: pieceParser)) : .whole([], json: false)
     }
 
     /// Notes where each List item starts, and takes the items out of the tree while the List is

@@ -9,19 +9,30 @@
 /// encoding error anywhere in the stream wins over an earlier syntax error. That last rule means
 /// the error is only known at the end: documents handed out before `finish` throws are to be
 /// thrown away by the caller.
+///
+/// Pieces may be parsed elsewhere while the stream goes on cutting (`PieceParser`); their results
+/// are taken in stream order, so the documents and the error do not depend on where.
 public struct YAMLDocumentStream: Sendable {
     private var splitter = DocumentSplitter()
     private let recordPositions: Bool
     private let detacher: ListItemDetacher
+    private let parser: PieceParser
+    /// Pieces cut and not yet handed to `parser`, and their size.
+    private var batch: [DocumentSplitter.Piece] = []
+    private var batchBytes = 0
+    /// Batches handed to `parser` whose results are not taken yet, oldest first.
+    private var inFlight: [(pieces: [DocumentSplitter.Piece], results: PieceParser.Pending)] = []
     private var aliasNodes = 0
     /// The first syntax error, or the first encoding error (which replaces a syntax error).
     private var failure: SyntaxError?
     private var encodingFailed = false
 
     /// detacher: takes each document's `items` out of its tree as they are read (loading Lists).
-    public init(recordPositions: Bool = false, detacher: ListItemDetacher = .off) {
+    /// parser: where pieces are checked and parsed (in the caller's thread unless it says).
+    public init(recordPositions: Bool = false, detacher: ListItemDetacher = .off, parser: PieceParser = .inline) {
         self.recordPositions = recordPositions
         self.detacher = detacher
+        self.parser = parser
     }
 
     /// Adds bytes; `body` gets the documents of every piece they complete, with the piece. The
@@ -39,20 +50,75 @@ public struct YAMLDocumentStream: Sendable {
         var splitter = DocumentSplitter()
         swap(&splitter, &self.splitter)
         splitter.finish { read($0, body) }
+        if !batch.isEmpty { startBatch(body) }
+        while !inFlight.isEmpty { takeOldestBatch(body) }
         if let failure { throw failure }
     }
 
     private mutating func read(_ piece: DocumentSplitter.Piece, _ body: (inout [ParsedDocument], DocumentSplitter.Piece) -> Void) {
-        if encodingFailed { return }
+        guard parser.window > 0 else {
+            accept(Self.checkAndParse(piece, recordPositions: recordPositions, detacher: detacher), piece, body)
+            return
+        }
+        batch.append(piece)
+        batchBytes += piece.bytes.count
+        if batchBytes >= parser.batchBytes { startBatch(body) }
+    }
+
+    /// Hands the gathered pieces to `parser`, then takes the oldest batch's results once more
+    /// than `window` batches are out.
+    private mutating func startBatch(_ body: (inout [ParsedDocument], DocumentSplitter.Piece) -> Void) {
+        let pieces = batch
+        batch = []
+        batchBytes = 0
+        let work: PieceParser.Work = { [recordPositions, detacher] in
+            pieces.map { Self.checkAndParse($0, recordPositions: recordPositions, detacher: detacher) }
+        }
+        inFlight.append((pieces, parser.start(work)))
+        if inFlight.count > parser.window { takeOldestBatch(body) }
+    }
+
+    private mutating func takeOldestBatch(_ body: (inout [ParsedDocument], DocumentSplitter.Piece) -> Void) {
+        let (pieces, pending) = inFlight.removeFirst()
+        for (piece, result) in zip(pieces, pending()) { accept(result, piece, body) }
+    }
+
+    /// What reading one piece on its own gives: its encoding check, then its documents with the
+    /// aliases they expand, counted from zero. Pure, so it may run on any thread.
+    static func checkAndParse(_ piece: DocumentSplitter.Piece, recordPositions: Bool, detacher: ListItemDetacher) -> PieceParser.Result {
         do throws(SyntaxError) {
             try YAMLInputCheck.validate(piece.bytes, firstLine: piece.line)
         } catch {
+            return PieceParser.Result(encodingError: error, parsed: nil)
+        }
+        var aliasNodes = 0
+        do throws(SyntaxError) {
+            let docs = try parse(piece, recordPositions: recordPositions, detacher: detacher, aliasNodes: &aliasNodes)
+            return PieceParser.Result(encodingError: nil, parsed: .success(PieceParser.Result.Documents(docs: docs, aliasNodes: aliasNodes)))
+        } catch {
+            return PieceParser.Result(encodingError: nil, parsed: .failure(error))
+        }
+    }
+
+    /// Takes a piece's result in stream order, as reading the pieces one after another would: an
+    /// encoding error stops everything, after a syntax error only encoding is still checked, and
+    /// the alias budget counts over the stream. A piece that failed on its own, or whose aliases
+    /// overrun the budget carried to it, is parsed again here with that budget, so its error is
+    /// the one the stream gives.
+    private mutating func accept(_ result: PieceParser.Result, _ piece: DocumentSplitter.Piece, _ body: (inout [ParsedDocument], DocumentSplitter.Piece) -> Void) {
+        if encodingFailed { return }
+        if let error = result.encodingError {
             failure = error
             encodingFailed = true
             return
         }
         // After a syntax error the rest is only checked for an encoding error.
         if failure != nil { return }
+        if case .success(var parsed) = result.parsed, aliasNodes + parsed.aliasNodes <= YAMLParser.maxAliasNodes {
+            aliasNodes += parsed.aliasNodes
+            body(&parsed.docs, piece)
+            return
+        }
         do throws(SyntaxError) {
             var docs = try Self.parse(piece, recordPositions: recordPositions, detacher: detacher, aliasNodes: &aliasNodes)
             body(&docs, piece)
@@ -79,8 +145,8 @@ public struct YAMLDocumentStream: Sendable {
     }
 
     /// A whole stream fed in `chunkSize`-byte chunks: the same result as `YAMLReader.parseStream`.
-    public static func parseStream(bytes: [UInt8], chunkSize: Int, recordPositions: Bool = false) throws(SyntaxError) -> [ParsedDocument] {
-        var stream = YAMLDocumentStream(recordPositions: recordPositions)
+    public static func parseStream(bytes: [UInt8], chunkSize: Int, recordPositions: Bool = false, parser: PieceParser = .inline) throws(SyntaxError) -> [ParsedDocument] {
+        var stream = YAMLDocumentStream(recordPositions: recordPositions, parser: parser)
         var docs: [ParsedDocument] = []
         var start = 0
         let size = max(1, chunkSize)

@@ -19,7 +19,7 @@ enum InputFiles {
             throw LoadErrors([LoadError("no input: give one or more paths (-f PATH, a directory, or - for stdin)", at: FileLocation(path: "operatorctl", position: SourcePosition(line: 1, column: 1)))])
         }
         let loader = SnapshotLoader(defaultNamespace: args.value("namespace") ?? "default", fillServerMetadata: fillServerMetadata, creationTimestamp: now)
-        var session = LoadSession(loader: loader, recordPositions: recordPositions)
+        var session = LoadSession(loader: loader, recordPositions: recordPositions, pieceParser: BackgroundPieceParser.make())
         var readErrors: [LoadError] = []
         func fail(_ path: String, _ message: String) {
             readErrors.append(LoadError(message, at: FileLocation(path: path, position: SourcePosition(line: 1, column: 1))))

@@ -113,6 +113,13 @@ import Testing
                 let split = Result { () throws(SyntaxError) in try YAMLDocumentStream.parseStream(bytes: bytes, chunkSize: size, recordPositions: positions) }
                 #expect(Self.same(whole, split), "chunk size \(size): \(text.debugDescription)", sourceLocation: sourceLocation)
             }
+            // Pieces parsed out of turn: a batch is parsed only when the stream takes it, up to
+            // `window` batches after it was cut, with its aliases counted from zero.
+            for (window, batchBytes) in [(1, 1), (3, 1), (2, 10)] {
+                let deferred = PieceParser(window: window, batchBytes: batchBytes) { work in { work() } }
+                let split = Result { () throws(SyntaxError) in try YAMLDocumentStream.parseStream(bytes: bytes, chunkSize: 3, recordPositions: positions, parser: deferred) }
+                #expect(Self.same(whole, split), "window \(window), batches of \(batchBytes) bytes: \(text.debugDescription)", sourceLocation: sourceLocation)
+            }
         }
     }
 
