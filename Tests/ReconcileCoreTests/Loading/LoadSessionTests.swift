@@ -14,10 +14,10 @@ import Testing
 
     /// Loads `inputs` in one session, feeding `chunkSize` bytes at a time (0: each file whole,
     /// without splitting: the reference).
-    static func load(_ inputs: [InputSource], chunkSize: Int, recordPositions: Bool = false) -> Outcome {
+    static func load(_ inputs: [InputSource], chunkSize: Int, recordPositions: Bool = false, parser: PieceParser = .inline) -> Outcome {
         var sink = LoadedObjects()
         do throws(LoadErrors) {
-            try load(inputs, chunkSize: chunkSize, recordPositions: recordPositions, into: &sink)
+            try load(inputs, chunkSize: chunkSize, recordPositions: recordPositions, parser: parser, into: &sink)
         } catch {
             // What the sink got is thrown away on error.
             return Outcome(errors: error.errors.map(\.description))
@@ -25,8 +25,8 @@ import Testing
         return Outcome(objects: sink.items.map(\.object), locations: sink.items.map(\.location), fieldPositions: sink.items.map(\.fieldPositions))
     }
 
-    static func load<Sink: LoadSink>(_ inputs: [InputSource], chunkSize: Int, recordPositions: Bool = false, into sink: inout Sink) throws(LoadErrors) {
-        var session = LoadSession(loader: SnapshotLoader(), recordPositions: recordPositions, splitDocuments: chunkSize > 0)
+    static func load<Sink: LoadSink>(_ inputs: [InputSource], chunkSize: Int, recordPositions: Bool = false, parser: PieceParser = .inline, into sink: inout Sink) throws(LoadErrors) {
+        var session = LoadSession(loader: SnapshotLoader(), recordPositions: recordPositions, splitDocuments: chunkSize > 0, pieceParser: parser)
         for input in inputs {
             session.begin(path: input.path)
             let size = chunkSize > 0 ? chunkSize : max(1, input.bytes.count)
@@ -60,6 +60,8 @@ import Testing
             for size in sizes {
                 let split = Self.load(inputs, chunkSize: size, recordPositions: positions)
                 #expect(split == whole, "chunk size \(size), positions \(positions): \(inputs.map(\.path))", sourceLocation: sourceLocation)
+                let deferred = Self.load(inputs, chunkSize: size, recordPositions: positions, parser: Self.outOfTurn)
+                #expect(deferred == whole, "parsed out of turn, chunk size \(size), positions \(positions): \(inputs.map(\.path))", sourceLocation: sourceLocation)
             }
         }
         // A snapshot holds each key once, sorted; the objects and origins are the list's.
@@ -72,6 +74,10 @@ import Testing
         }
         #expect(Self.loadSnapshot(inputs, chunkSize: sizes[0]) == expected, "into a snapshot: \(inputs.map(\.path))", sourceLocation: sourceLocation)
     }
+
+    /// Batches of a few pieces, each parsed only when the stream takes it, two batches later: the
+    /// order of events of parsing on other cores, without threads.
+    static let outOfTurn = PieceParser(window: 2, batchBytes: 200) { work in { work() } }
 
     static func read(_ url: URL) -> InputSource {
         InputSource(path: url.path, bytes: Array(FileManager.default.contents(atPath: url.path) ?? Data()))
