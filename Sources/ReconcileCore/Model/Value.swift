@@ -157,10 +157,9 @@ extension Value {
     public static func strings(_ items: [String]) -> Value { .array(items.map { .string($0) }) }
     /// Builds a string-to-string map value, keys sorted so output is stable whatever the input order.
     public static func stringMap(_ map: [String: String]) -> Value {
-        var m = OrderedMap()
-        m.reserveCapacity(map.count)
-        for k in map.keys.sorted() { m[k] = .string(map[k] ?? "") }
-        return .object(m)
+        // A dictionary's keys are unique: the sorted entries become the map's storage as they
+        // are, with no lookup per key (every owned object's labels pass through here).
+        .object(OrderedMap(uniqueSlots: map.sorted { $0.key < $1.key }.map { OrderedMap.Slot($0.key, .string($0.value)) }))
     }
     /// Reads a string-to-string map (labels, annotations); non-string values are skipped.
     public var stringMapValue: [String: String] {

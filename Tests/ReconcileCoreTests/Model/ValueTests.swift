@@ -73,4 +73,19 @@ import Testing
         list.set("Ready", .true, reason: "Ready", message: "c", observedGeneration: 2, now: t1)
         #expect(list["Ready"]?.lastTransitionTime == t1.rfc3339)
     }
+
+    @Test func stringMapsAreSortedByKeyAndFindEveryKey() {
+        // More entries than a map searches linearly, so its index is built from the slots too.
+        var labels: [String: String] = ["toolhive-name": "s", "app": "mcpserver", "app.kubernetes.io/name": "mcpserver", "Zeta": "z", "é": "e"]
+        for i in 0..<20 { labels["k\(i)"] = "v\(i)" }
+        guard case .object(let map) = Value.stringMap(labels) else {
+            Issue.record("not a map")
+            return
+        }
+        #expect(map.keys == labels.keys.sorted())
+        #expect(map.keys.prefix(4) == ["Zeta", "app", "app.kubernetes.io/name", "k0"])
+        for (k, v) in labels { #expect(map[k] == .string(v)) }
+        #expect(map.count == 25)
+        #expect(Value.stringMap([:]) == .object(OrderedMap()))
+    }
 }

@@ -230,6 +230,14 @@ import Testing
     @Test func urlPathEscapesTheName() {
         #expect(ProxyDeploymentBuilder.pathEscape("a b/c") == "a%20b%2Fc")
         #expect(ProxyDeploymentBuilder.pathEscape("st-stdio") == "st-stdio")
+        #expect(ProxyDeploymentBuilder.pathEscape("é~x@y:z;=+,*()'&$!%#?") == "%C3%A9~x@y:z;=+,*()'&$!%25%23%3F")
+        // Every ASCII character, against Go's list of what PathEscape leaves as is.
+        let kept = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@".utf8)
+        for b in UInt8(0)..<128 {
+            let c = String(decoding: [b], as: UTF8.self)
+            let expected = kept.contains(b) ? c : "%" + String(b, radix: 16, uppercase: true).leftPadded(to: 2)
+            #expect(ProxyDeploymentBuilder.pathEscape(c) == expected, "byte \(b)")
+        }
     }
 
     // MARK: runconfig
@@ -613,4 +621,8 @@ extension MCPServerReconcilerTests {
         let stale: Value = ["conditions": [Condition(type: "PodTemplateValid", status: .false, reason: "InvalidPodTemplateSpec", message: "old", observedGeneration: 1, lastTransitionTime: "2025-01-01T00:00:00Z").value]]
         #expect(run([T.server(status: stale)]).condition("PodTemplateValid")?.message == "old")
     }
+}
+
+private extension String {
+    func leftPadded(to n: Int) -> String { String(repeating: "0", count: max(0, n - count)) + self }
 }
