@@ -175,10 +175,10 @@ public enum RunConfigBuilder {
         }
         for e in s.env {
             if e.name.isEmpty { throw InvalidConfig(message: "environment variable key cannot be empty") }
-            if e.name.contains(where: { $0 == "=" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) {
+            if containsByte(e.name, of: "=\r\n") {
                 throw InvalidConfig(message: "environment variable key \"\(e.name)\" contains invalid characters")
             }
-            if e.value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) {
+            if containsByte(e.value, of: "\r\n") {
                 throw InvalidConfig(message: "environment variable \"\(e.name)\" value contains invalid characters")
             }
         }
@@ -186,8 +186,15 @@ public enum RunConfigBuilder {
             let parts = "\(v.hostPath):\(v.mountPath)".split(separator: ":", omittingEmptySubsequences: false)
             if parts.count != 2 { throw InvalidConfig(message: "invalid volume mount \"\(v.hostPath):\(v.mountPath)\"") }
         }
-        for t in tools.filter where t.isEmpty || t.contains(where: { $0 == "," || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) {
+        for t in tools.filter where t.isEmpty || containsByte(t, of: ",\r\n") {
             throw InvalidConfig(message: "invalid tool name \"\(t)\" in tools filter")
         }
+    }
+
+    /// Whether `s` holds any of the ASCII bytes of `set`, as Go's `strings.ContainsAny` finds
+    /// them: byte by byte, so a `=` or line break followed by a combining mark still counts (a
+    /// `Character` comparison would see one grapheme and miss it, and costs far more).
+    static func containsByte(_ s: String, of set: StaticString) -> Bool {
+        set.withUTF8Buffer { bytes in s.utf8.contains { bytes.contains($0) } }
     }
 }

@@ -300,6 +300,22 @@ import Testing
         #expect(result.applied("Deployment", "fetch") == nil)
     }
 
+    @Test func runConfigChecksCharactersByteByByteAsGo() throws {
+        #expect(RunConfigBuilder.containsByte("A=B", of: "=\r\n"))
+        #expect(RunConfigBuilder.containsByte("line\r\nbreak", of: "\r\n"))
+        #expect(RunConfigBuilder.containsByte("x=\u{301}", of: "=\r\n"))  // one grapheme, still an `=`
+        #expect(!RunConfigBuilder.containsByte("é😀 ok", of: "=\r\n"))
+        #expect(!RunConfigBuilder.containsByte("", of: ","))
+        let value = run([T.server(spec: ["image": "img", "env": [["name": "A", "value": "x\r\ny"]]])])
+        #expect(value.statusPatch?["message"] == "Failed to build configuration: environment variable \"A\" value contains invalid characters")
+        var tools = RunConfigBuilder.Tools()
+        tools.filter = ["fetch", "a,b"]
+        let spec = try MCPServerSpec(FieldReader(["image": "img"], path: "spec"))
+        #expect(throws: RunConfigBuilder.InvalidConfig(message: "invalid tool name \"a,b\" in tools filter")) { try RunConfigBuilder.validate(spec, tools: tools) }
+        tools.filter = ["fetch"]
+        #expect(throws: Never.self) { try RunConfigBuilder.validate(spec, tools: tools) }
+    }
+
     @Test func inlineAuthzGetsItsConfigMapAndMount() throws {
         let spec: Value = ["image": "img", "authzConfig": ["type": "inline", "inline": ["policies": ["permit(principal, action, resource);"]]]]
         let result = run([T.server(spec: spec)])
