@@ -37,6 +37,7 @@ public struct PieceParser: Sendable {
         }
         /// The encoding check failed: nothing was parsed.
         var encodingError: SyntaxError?
+        /// nil when not parsed (an encoding error, or a syntax error earlier in the stream).
         var parsed: Swift.Result<Documents, SyntaxError>?
     }
 }

@@ -57,7 +57,8 @@ public struct YAMLDocumentStream: Sendable {
 
     private mutating func read(_ piece: DocumentSplitter.Piece, _ body: (inout [ParsedDocument], DocumentSplitter.Piece) -> Void) {
         guard parser.window > 0 else {
-            accept(Self.checkAndParse(piece, recordPositions: recordPositions, detacher: detacher), piece, body)
+            if encodingFailed { return }
+            accept(Self.checkAndParse(piece, recordPositions: recordPositions, detacher: detacher, parsing: failure == nil), piece, body)
             return
         }
         batch.append(piece)
@@ -71,8 +72,12 @@ public struct YAMLDocumentStream: Sendable {
         let pieces = batch
         batch = []
         batchBytes = 0
+        // Nothing after an encoding error is read, and after a syntax error only the encoding is
+        // checked (`accept` ignores the rest): no work is started for what would be ignored.
+        if encodingFailed { return }
+        let parsing = failure == nil
         let work: PieceParser.Work = { [recordPositions, detacher] in
-            pieces.map { Self.checkAndParse($0, recordPositions: recordPositions, detacher: detacher) }
+            pieces.map { Self.checkAndParse($0, recordPositions: recordPositions, detacher: detacher, parsing: parsing) }
         }
         inFlight.append((pieces, parser.start(work)))
         if inFlight.count > parser.window { takeOldestBatch(body) }
@@ -83,14 +88,15 @@ public struct YAMLDocumentStream: Sendable {
         for (piece, result) in zip(pieces, pending()) { accept(result, piece, body) }
     }
 
-    /// What reading one piece on its own gives: its encoding check, then its documents with the
-    /// aliases they expand, counted from zero. Pure, so it may run on any thread.
-    static func checkAndParse(_ piece: DocumentSplitter.Piece, recordPositions: Bool, detacher: ListItemDetacher) -> PieceParser.Result {
+    /// What reading one piece on its own gives: its encoding check, then (when `parsing`) its
+    /// documents with the aliases they expand, counted from zero. Pure, so it may run on any thread.
+    static func checkAndParse(_ piece: DocumentSplitter.Piece, recordPositions: Bool, detacher: ListItemDetacher, parsing: Bool) -> PieceParser.Result {
         do throws(SyntaxError) {
             try YAMLInputCheck.validate(piece.bytes, firstLine: piece.line)
         } catch {
             return PieceParser.Result(encodingError: error, parsed: nil)
         }
+        guard parsing else { return PieceParser.Result(encodingError: nil, parsed: nil) }
         var aliasNodes = 0
         do throws(SyntaxError) {
             let docs = try parse(piece, recordPositions: recordPositions, detacher: detacher, aliasNodes: &aliasNodes)
